@@ -1,0 +1,63 @@
+# otelstack: `make validate` checks the bundled stack (no cluster), `make test` runs the tests.
+# Both bootstrap what they need: a virtualenv in .venv and, when helm is not on PATH, a helm
+# binary in .tools/bin.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OTELSTACK := $(BIN)/otelstack
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(PATH)
+ENV ?= kind
+PYTEST_ARGS ?=
+
+.PHONY: setup render validate plan apply smoke test lint bench doctor clean
+
+setup: $(VENV)/.installed $(TOOLS)/.helm
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(TOOLS)/.helm: | $(VENV)/.installed
+	$(BIN)/python -m otelstack.toolchain install-helm --dest $(TOOLS)
+	touch $@
+
+render: setup
+	$(OTELSTACK) render
+
+validate: setup
+	$(OTELSTACK) render --check
+	$(OTELSTACK) validate
+
+plan: setup
+	$(OTELSTACK) plan --env $(ENV)
+
+apply: setup
+	$(OTELSTACK) apply --env $(ENV)
+
+smoke: setup
+	$(OTELSTACK) smoke --env kind
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	terraform fmt -check -recursive terraform
+	helm lint charts/*
+	$(OTELSTACK) render --check
+
+doctor: setup
+	$(OTELSTACK) doctor
+
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .hypothesis build dist

@@ -1,0 +1,50 @@
+from otelstack.yamlsource import MAX_NODES, load_yaml
+
+
+def test_locations_of_keys_and_values():
+    docs = load_yaml("a: 1\nb:\n  c: [1, 2]\n  d: x\n", "f.yaml")
+    doc = docs.documents[0]
+    assert doc.data == {"a": 1, "b": {"c": [1, 2], "d": "x"}}
+    assert (doc.location(("b", "c", 1)).line, doc.location(("b", "c", 1)).column) == (3, 10)
+    assert (doc.key_location(("b", "d")).line, doc.key_location(("b", "d")).column) == (4, 3)
+    # a path below a scalar falls back to its nearest located ancestor
+    assert doc.location(("b", "d", "nothing")).line == 4
+
+
+def test_multiple_documents_and_duplicate_keys():
+    docs = load_yaml("a: 1\n---\nk: 1\nk: 2\n", "f.yaml")
+    assert [d.data for d in docs.documents] == [{"a": 1}, {"k": 2}]
+    assert len(docs.problems) == 1
+    assert docs.problems[0].location.line == 4 and "duplicate key 'k'" in docs.problems[0].message
+
+
+def test_syntax_error_keeps_earlier_documents():
+    docs = load_yaml("a: 1\n---\nb: [unclosed\n", "f.yaml")
+    assert [d.data for d in docs.documents] == [{"a": 1}]
+    assert docs.problems[0].location.line == 4  # libyaml reports the end of the unclosed flow
+    assert docs.problems[0].message.startswith("YAML syntax error")
+
+
+def test_binary_content_is_a_problem_not_a_crash():
+    docs = load_yaml("kind: x\n\x00\xff", "b.yaml")
+    assert docs.documents == []
+    assert docs.problems[0].location.line == 2
+    assert "NUL" in docs.problems[0].message
+
+
+def test_alias_bomb_is_stopped():
+    text = "a: &a [" + ",".join(["1"] * 10) + "]\n"
+    prev = "a"
+    for name in "bcdefg":
+        text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]\n"
+        prev = name
+    docs = load_yaml(text, "bomb.yaml")
+    assert any(f"more than {MAX_NODES} nodes" in p.message for p in docs.problems)
+
+
+def test_offsets_place_embedded_yaml():
+    docs = load_yaml("x: 1\ny: [2\n", "main.tf", line_offset=10, column_offset=4)
+    assert docs.problems[0].location.line == 13
+    ok = load_yaml("x: 1\ny: 2\n", "main.tf", line_offset=10, column_offset=4).documents[0]
+    assert (ok.location(("x",)).line, ok.location(("x",)).column) == (11, 8)
+    assert (ok.location(("y",)).line, ok.location(("y",)).column) == (12, 4)

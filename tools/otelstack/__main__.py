@@ -1,0 +1,3 @@
+from otelstack.cli import main
+
+raise SystemExit(main())

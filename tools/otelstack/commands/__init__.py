@@ -1,0 +1,1 @@
+"""One module per CLI command (or pair of commands); imported lazily by otelstack.cli."""

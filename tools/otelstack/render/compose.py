@@ -1,0 +1,233 @@
+"""From a resolved stack to what gets deployed: Argo CD application specs, Helm values, manifest context.
+
+This is the only place that turns stack keys into chart values and sync options, so the Terraform
+roots, `otelstack smoke --via helm` and `otelstack validate` all see the same values.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from otelstack import charts, versions, wiring
+from otelstack.stack.model import Stack
+
+# Deployment order. Argo CD does not order separate applications, so Terraform creates each tier
+# after the previous one has synced (`wait = true` on the tiers that others depend on).
+TIER_PREREQUISITES = 0  # cert-manager
+TIER_OPERATOR = 1
+TIER_WORKLOADS = 2  # collector manifests, Beyla
+
+MANAGED_BY = "otelstack"
+
+
+@dataclass
+class Application:
+    name: str  # Argo CD application name
+    component: str  # cert-manager | operator | collector | beyla
+    tier: int
+    namespace: str  # destination namespace
+    spec: dict  # the Terraform input for this application (see terraform/modules/stack-spec)
+    values: dict | None = None  # Helm values; None for a directory source
+
+    @property
+    def values_file(self) -> str | None:
+        return f"values/{self.name}.yaml" if self.values is not None else None
+
+
+@dataclass
+class Composition:
+    stack: Stack
+    applications: list[Application] = field(default_factory=list)
+    beyla_endpoint: str = ""
+    beyla_protocol: str = ""
+    instrumentation_endpoint: str = ""
+
+    def application(self, component: str) -> Application | None:
+        return next((app for app in self.applications if app.component == component), None)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def rendered_path(stack: Stack) -> str:
+    return f"manifests/rendered/{stack.environment}"
+
+
+def operator_fullname(release: str, chart: str = "opentelemetry-operator") -> str:
+    """The chart's `opentelemetry-operator.fullname` helper (no nameOverride/fullnameOverride)."""
+    name = release if chart in release else f"{release}-{chart}"
+    return name[:63].rstrip("-")
+
+
+def compose(stack: Stack) -> Composition:
+    result = Composition(stack)
+    collector = stack.collector
+    export = stack.beyla["export"]
+    result.beyla_endpoint, _ = wiring.otlp_endpoint(
+        collector["name"], collector["namespace"], collector["config"], export["receiver"], export["protocol"]
+    )
+    result.beyla_protocol = wiring.EXPORTER_PROTOCOL[export["protocol"]]
+    instrumentation = stack.instrumentation
+    if instrumentation.get("enabled"):
+        result.instrumentation_endpoint, _ = wiring.otlp_endpoint(
+            collector["name"], collector["namespace"], collector["config"],
+            instrumentation.get("receiver", "otlp"), instrumentation.get("protocol", "http"),
+        )
+        if instrumentation.get("protocol", "http") == "http":
+            # The operator injects this as OTEL_EXPORTER_OTLP_ENDPOINT, to which SDKs add the signal path.
+            result.instrumentation_endpoint = result.instrumentation_endpoint.removesuffix(wiring.TRACES_PATH)
+    if stack.cert_manager_enabled:
+        result.applications.append(_cert_manager(stack))
+    result.applications.append(_operator(stack))
+    result.applications.append(_collector(stack))
+    result.applications.append(_beyla(stack, result))
+    return result
+
+
+def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *, sync_options: list[str], wait: bool,
+              ignore_differences: list[dict] | None = None) -> Application:
+    section = stack.data[key]
+    chart = section["chart"]
+    name = section["release"]
+    values = deep_merge(values, section.get("values") or {})
+    spec = {
+        "component": component,
+        "tier": tier,
+        "project": stack.data["argocd"]["project"],
+        "destination": {"server": stack.data["argocd"]["destination"], "namespace": section["namespace"]},
+        "source": {
+            "repo_url": chart["repository"],
+            "chart": chart["name"],
+            "path": None,
+            "target_revision": chart["version"],
+            "release_name": section["release"],
+            "values_file": f"values/{name}.yaml",
+        },
+        "sync_options": sync_options,
+        "ignore_differences": ignore_differences or [],
+        "wait": wait,
+        "retry": None,
+    }
+    return Application(name, component, tier, section["namespace"], spec, values)
+
+
+def _cert_manager(stack: Stack) -> Application:
+    return _helm_app(
+        stack, "cert-manager", "certManager", TIER_PREREQUISITES,
+        {"crds": {"enabled": True}},
+        sync_options=["CreateNamespace=true", "ServerSideApply=true"],
+        wait=True,
+    )
+
+
+def _operator(stack: Stack) -> Application:
+    operator = stack.operator
+    use_cert_manager = operator["webhookCertificates"] == "cert-manager"
+    values: dict[str, Any] = {
+        "manager": {"collectorImage": {"repository": operator["collectorImage"]}},
+        "admissionWebhooks": {
+            "certManager": {"enabled": use_cert_manager},
+            "autoGenerateCert": {"enabled": not use_cert_manager},
+        },
+    }
+    if operator.get("extraArgs"):
+        values["manager"]["extraArgs"] = list(operator["extraArgs"])
+    # ServerSideApply is not needed for the size of these CRDs; it is harmless and avoids the
+    # last-applied annotation on them. RespectIgnoreDifferences makes the ignores below hold at sync.
+    sync_options = ["CreateNamespace=true", "ServerSideApply=true"]
+    ignores: list[dict] = []
+    if not use_cert_manager:
+        sync_options.append("RespectIgnoreDifferences=true")
+        ignores = _auto_generated_cert_ignores(stack)
+    return _helm_app(stack, "operator", "operator", TIER_OPERATOR, values, sync_options=sync_options, wait=True,
+                     ignore_differences=ignores)
+
+
+def _auto_generated_cert_ignores(stack: Stack) -> list[dict]:
+    """Argo CD renders with `helm template`, so the chart's self-signed certificate changes on every
+    render; without these the application is never in sync and the webhook CA can change under pods."""
+    fullname = operator_fullname(stack.operator["release"], stack.operator["chart"]["name"])
+    namespace = stack.operator["namespace"]
+    ca_bundle = [".webhooks[]?.clientConfig.caBundle"]
+    return [
+        {"group": "", "kind": "Secret", "name": f"{fullname}-controller-manager-service-cert", "namespace": namespace,
+         "json_pointers": ["/data"], "jq_path_expressions": []},
+        {"group": "admissionregistration.k8s.io", "kind": "MutatingWebhookConfiguration", "name": f"{fullname}-mutation",
+         "namespace": None, "json_pointers": [], "jq_path_expressions": ca_bundle},
+        {"group": "admissionregistration.k8s.io", "kind": "ValidatingWebhookConfiguration", "name": f"{fullname}-validation",
+         "namespace": None, "json_pointers": [], "jq_path_expressions": ca_bundle},
+        {"group": "apiextensions.k8s.io", "kind": "CustomResourceDefinition", "name": None, "namespace": None,
+         "json_pointers": [], "jq_path_expressions": [".spec.conversion.webhook.clientConfig.caBundle"]},
+    ]
+
+
+def _collector(stack: Stack) -> Application:
+    collector = stack.collector
+    repo = stack.data["repository"]
+    spec = {
+        "component": "collector",
+        "tier": TIER_WORKLOADS,
+        "project": stack.data["argocd"]["project"],
+        "destination": {"server": stack.data["argocd"]["destination"], "namespace": collector["namespace"]},
+        "source": {
+            "repo_url": repo["url"],
+            "chart": None,
+            "path": rendered_path(stack),
+            "target_revision": repo["revision"],
+            "release_name": None,
+            "values_file": None,
+        },
+        # The CRDs come from the operator application: until it has synced, the dry run of the
+        # collector CR fails. Skip that dry run and retry instead of failing the sync for good.
+        "sync_options": ["CreateNamespace=true", "SkipDryRunOnMissingResource=true"],
+        "ignore_differences": [],
+        "wait": False,
+        "retry": {"limit": 10, "backoff": {"duration": "15s", "factor": 2, "max_duration": "5m"}},
+    }
+    return Application(collector["name"], "collector", TIER_WORKLOADS, collector["namespace"], spec, None)
+
+
+def beyla_values(stack: Stack, endpoint: str, protocol: str) -> dict:
+    beyla = stack.beyla
+    values: dict[str, Any] = {
+        "env": {
+            # The traces-specific variables: Beyla uses this endpoint as given (no path appended),
+            # and the explicit protocol can never drift from the receiver it points at.
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": endpoint,
+            "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": protocol,
+        },
+    }
+    config: dict[str, Any] = {}
+    if beyla.get("discovery"):
+        config["discovery"] = copy.deepcopy(beyla["discovery"])
+    if beyla.get("routes"):
+        config["routes"] = copy.deepcopy(beyla["routes"])
+    if config:
+        values["config"] = {"data": config}
+    has_privileged_key = versions.at_least(beyla["chart"]["version"], charts.by_name("beyla").key(("privileged",)).since)
+    if beyla["security"] == "privileged":
+        if has_privileged_key is not False:  # older charts are privileged by default (securityContext)
+            values["privileged"] = True
+    else:
+        values["privileged"] = False
+        if beyla.get("extraCapabilities"):
+            values["extraCapabilities"] = list(beyla["extraCapabilities"])
+    if beyla.get("mountSecurityFs"):
+        values["volumes"] = [{"name": "security-fs", "hostPath": {"path": "/sys/kernel/security", "type": "Directory"}}]
+        values["volumeMounts"] = [{"name": "security-fs", "mountPath": "/sys/kernel/security", "readOnly": True}]
+    return values
+
+
+def _beyla(stack: Stack, result: Composition) -> Application:
+    values = beyla_values(stack, result.beyla_endpoint, result.beyla_protocol)
+    # Beyla exports to the collector: it starts after the operator tier, beside the collector.
+    return _helm_app(stack, "beyla", "beyla", TIER_WORKLOADS, values, sync_options=["CreateNamespace=true"], wait=False)

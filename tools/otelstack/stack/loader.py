@@ -1,0 +1,153 @@
+"""Load the stack definition, check it against its schema, and resolve environments."""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path as FsPath
+
+from otelstack import resources, schemacheck
+from otelstack.errors import InputErrors, OtelstackError, UsageError
+from otelstack.source import Located, Location
+from otelstack.stack.merge import merge_located
+from otelstack.stack.model import Stack
+from otelstack.yamlsource import load_yaml, read_text
+
+DEFAULT_FILENAME = "otelstack.yaml"
+SCHEMA_VERSION = 1
+_NOT_OVERRIDABLE = ("version", "environments")
+
+
+def find_stack_file(start: FsPath | None = None) -> FsPath | None:
+    """otelstack.yaml in `start` or the nearest parent directory (stopping at a git root)."""
+    here = (start or FsPath.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / DEFAULT_FILENAME
+        if candidate.is_file():
+            return candidate
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+@lru_cache(maxsize=None)
+def _validators() -> tuple[object, object, dict, dict]:
+    schema = resources.stack_schema()
+    env_schema = copy.deepcopy(schema)
+    env_schema["required"] = [key for key in env_schema["required"] if key != "environments"]
+    return schemacheck.compile_schema(schema), schemacheck.compile_schema(env_schema), schema, env_schema
+
+
+@dataclass
+class StackFile:
+    path: FsPath  # absolute
+    root: FsPath  # the platform repo root: the stack file's directory
+    display: str  # the file name used in messages
+    doc: Located
+    problems: list[OtelstackError] = field(default_factory=list)
+    _resolved: dict[str, Stack] = field(default_factory=dict)
+
+    @property
+    def environments(self) -> list[str]:
+        envs = self.doc.get(("environments",))
+        return list(envs) if isinstance(envs, dict) else []
+
+    def require_valid(self) -> None:
+        if self.problems:
+            raise InputErrors(self.problems)
+
+    def resolve(self, environment: str) -> Stack:
+        if environment not in self.environments:
+            known = ", ".join(self.environments) or "none"
+            raise UsageError(
+                f"environment {environment!r} is not defined in {self.display}",
+                location=self.doc.location(("environments",)),
+                hint=f"defined environments: {known}",
+            )
+        if environment not in self._resolved:
+            self._resolved[environment] = Stack(environment, _merged(self.doc, environment), self.display)
+        return self._resolved[environment]
+
+    def stacks(self) -> list[Stack]:
+        return [self.resolve(env) for env in self.environments]
+
+
+def _base(doc: Located) -> Located:
+    base = Located({k: v for k, v in doc.data.items() if k != "environments"}, doc.file, doc.locations, doc.key_locations)
+    return base
+
+
+def _merged(doc: Located, environment: str) -> Located:
+    overrides = doc.sub(("environments", environment, "overrides"))
+    base = _base(doc)
+    if not isinstance(overrides.data, dict):
+        return Located(copy.deepcopy(base.data), base.file, dict(base.locations), dict(base.key_locations))
+    allowed = {k: v for k, v in overrides.data.items() if k not in _NOT_OVERRIDABLE}
+    return merge_located(base, Located(allowed, overrides.file, overrides.locations, overrides.key_locations))
+
+
+def load_stack(path: str | os.PathLike[str], display: str | None = None) -> StackFile:
+    """Load and check the stack definition. Problems are collected in `.problems`; callers that
+    cannot continue with a broken definition call `.require_valid()`."""
+    fs_path = FsPath(path)
+    shown = display or str(path)
+    if not fs_path.is_file():
+        raise UsageError(
+            f"stack definition {shown} not found",
+            location=None,
+            hint="create one with `otelstack init`, or pass --stack PATH",
+        )
+    try:
+        text = read_text(str(fs_path), shown)
+    except OSError as exc:
+        raise UsageError(f"cannot read stack definition {shown}: {exc.strerror}") from None
+    loaded = load_yaml(text, shown)
+    if loaded.problems:
+        raise InputErrors([UsageError(p.message, location=p.location) for p in loaded.problems])
+    if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
+        where = loaded.documents[1].location() if len(loaded.documents) > 1 else Location(shown)
+        raise UsageError(f"{shown} must hold exactly one YAML mapping (the stack definition)", location=where)
+    doc = loaded.documents[0]
+    stack_file = StackFile(fs_path.resolve(), fs_path.resolve().parent, shown, doc)
+    stack_file.problems = _check(stack_file)
+    return stack_file
+
+
+def _check(stack_file: StackFile) -> list[OtelstackError]:
+    from otelstack.stack.semantics import check_semantics
+
+    doc = stack_file.doc
+    version = doc.data.get("version")
+    if isinstance(version, int) and version != SCHEMA_VERSION:
+        from otelstack.stack.migrate import describe_version_problem
+
+        return [describe_version_problem(doc, version, SCHEMA_VERSION)]
+    full, per_env, full_schema, env_schema = _validators()
+    problems: list[OtelstackError] = []
+    seen: set[tuple[Location, str]] = set()
+
+    def add(location: Location, message: str, hint: str = "") -> None:
+        if (location, message) not in seen:
+            seen.add((location, message))
+            problems.append(UsageError(message, location=location, hint=hint))
+
+    for p in schemacheck.check(full, doc, schema=full_schema):
+        add(p.location, p.message, p.hint)
+    if problems:
+        return problems  # environments cannot be resolved on a broken base
+    for env in stack_file.environments:
+        overrides = doc.get(("environments", env, "overrides"))
+        if isinstance(overrides, dict):
+            for key in overrides:
+                if key in _NOT_OVERRIDABLE:
+                    add(doc.key_location(("environments", env, "overrides", key)), f"environment {env!r} cannot override {key!r}")
+        merged = _merged(doc, env)
+        for p in schemacheck.check(per_env, merged, schema=env_schema):
+            add(p.location, f"environment {env!r}: {p.message}", p.hint)
+        if problems:
+            continue
+        for location, message, hint in check_semantics(stack_file.resolve(env)):
+            add(location, message, hint)
+    return problems

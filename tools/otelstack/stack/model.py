@@ -1,0 +1,79 @@
+"""One environment's resolved stack: the stack definition with that environment's overrides applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from otelstack.source import Located, Location, Path
+
+DEFAULT_MODULE_SOURCE = "../../modules/otelstack"
+DEFAULT_PROVIDER_VERSION = "~> 7.0"
+DEFAULT_KUBERNETES_VERSION = "1.32"
+
+
+@dataclass
+class Stack:
+    environment: str
+    doc: Located  # merged document, locations point into the stack file
+    stack_file: str  # path of the stack definition, relative to the repo root
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        return self.doc.get(path, default)
+
+    def loc(self, *path: Any) -> Location:
+        return self.doc.location(path)
+
+    def key_loc(self, *path: Any) -> Location:
+        return self.doc.key_location(path)
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    # Component views -------------------------------------------------------------------------
+    @property
+    def collector(self) -> dict:
+        return self.data["collector"]
+
+    @property
+    def beyla(self) -> dict:
+        return self.data["beyla"]
+
+    @property
+    def operator(self) -> dict:
+        return self.data["operator"]
+
+    @property
+    def cert_manager(self) -> dict:
+        return self.data.get("certManager") or {"enabled": False}
+
+    @property
+    def instrumentation(self) -> dict:
+        return self.data.get("instrumentation") or {"enabled": False}
+
+    @property
+    def cert_manager_enabled(self) -> bool:
+        return bool(self.cert_manager.get("enabled"))
+
+    @property
+    def module_source(self) -> str:
+        return self.get("terraform", "moduleSource", default=DEFAULT_MODULE_SOURCE)
+
+    @property
+    def provider_version(self) -> str:
+        return self.get("terraform", "argocdProviderVersion", default=DEFAULT_PROVIDER_VERSION)
+
+    @property
+    def kubernetes_version(self) -> str:
+        return str(self.get("validate", "kubernetesVersion", default=DEFAULT_KUBERNETES_VERSION))
+
+    @property
+    def smoke_namespace(self) -> str:
+        return self.get("smoke", "namespace", default="demo")
+
+    @property
+    def collector_image(self) -> str:
+        """Image repository the collector runs: the CR's own image, else the operator's default."""
+        return str(self.collector.get("image") or self.operator["collectorImage"])
+

@@ -1,0 +1,170 @@
+"""YAML loading that remembers the line and column of every key and value.
+
+PyYAML's C composer gives nodes with marks; we build plain Python data from them and
+record locations by path. Problems (syntax errors, duplicate keys, alias bombs) are
+returned, not raised, so one bad document does not hide the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from otelstack.source import Located, Location, Path
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_NODES = 200_000  # alias expansion and huge files stop here with a finding
+MAX_DEPTH = 200
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class YamlProblem:
+    location: Location
+    message: str
+
+
+@dataclass
+class YamlDocuments:
+    file: str
+    documents: list[Located] = field(default_factory=list)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        self.node = node
+        self.message = message
+
+
+def _loc(file: str, node: yaml.Node) -> Location:
+    start, end = node.start_mark, node.end_mark
+    return Location(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, line_offset: int = 0, column_offset: int = 0) -> None:
+        self.file = file
+        self.line_offset = line_offset
+        self.column_offset = column_offset
+        self.nodes = 0
+        self.doc: Located | None = None
+        self.problems: list[YamlProblem] = []
+
+    def location(self, node: yaml.Node) -> Location:
+        loc = _loc(self.file, node)
+        if not (self.line_offset or self.column_offset):
+            return loc
+        col = self.column_offset if loc.line == 1 else 0
+        end_col = self.column_offset if loc.end_line == 1 else 0
+        return Location(
+            self.file, loc.line + self.line_offset, loc.column + col, loc.end_line + self.line_offset, loc.end_column + end_col
+        )
+
+    def build(self, node: yaml.Node) -> Located:
+        self.doc = Located(None, self.file)
+        self.doc.data = self._value(node, (), 0)
+        return self.doc
+
+    def _value(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig(node, f"document has more than {MAX_NODES} nodes (alias expansion or a huge file)")
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"document is nested deeper than {MAX_DEPTH} levels")
+        assert self.doc is not None
+        self.doc.locations[path] = self.location(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        assert self.doc is not None
+        out: dict[Any, Any] = {}
+        merged: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(YamlProblem(self.location(key_node), "mapping keys must be scalars"))
+                continue
+            key = _scalar(key_node)
+            if isinstance(key, (list, dict)):
+                key = str(key)
+            if key in out:
+                self.problems.append(YamlProblem(self.location(key_node), f"duplicate key {key!r}: the later value wins silently"))
+            self.doc.key_locations[path + (key,)] = self.location(key_node)
+            out[key] = self._value(value_node, path + (key,), depth + 1)
+        for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
+            if isinstance(source, yaml.MappingNode):
+                for key, value in self._mapping(source, path, depth + 1).items():
+                    out.setdefault(key, value)
+        return out
+
+
+def _scalar(node: yaml.Node) -> Any:
+    tag = node.tag
+    if tag in (_BOOL, _INT, _FLOAT, _NULL):
+        try:
+            return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
+    return node.value if isinstance(node.value, str) else str(node.value)
+
+
+def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int = 0) -> YamlDocuments:
+    """Load every document of `text`; `file` is the name used in locations.
+
+    Offsets place a YAML snippet embedded in another file (a heredoc) at its real position.
+    """
+    result = YamlDocuments(file)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        result.problems.append(YamlProblem(Location(file, line + line_offset, 1), "file contains NUL bytes: not a YAML text file"))
+        return result
+    builder = _Builder(file, line_offset, column_offset)
+    try:
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is None:
+                continue
+            builder.problems = result.problems
+            try:
+                result.documents.append(builder.build(node))
+            except _TooBig as big:
+                result.problems.append(YamlProblem(builder.location(big.node), big.message))
+                return result
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        column = (mark.column + 1 if mark else 1) + (column_offset if mark and mark.line == 0 else 0)
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        result.problems.append(YamlProblem(Location(file, line, column), f"YAML syntax error: {what}"))
+    except yaml.YAMLError as exc:  # reader errors: invalid characters, bad encoding
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
+        line = (mark.line + 1 if mark else 1) + line_offset
+        result.problems.append(YamlProblem(Location(file, line, 1), f"YAML error: {exc}".splitlines()[0]))
+    except RecursionError:
+        result.problems.append(YamlProblem(Location(file, 1 + line_offset, 1), f"YAML is nested too deeply to read"))
+    return result
+
+
+def read_text(path: str, display: str) -> str:
+    """Read a UTF-8 file; undecodable bytes become U+FFFD so loaders can still report positions."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    return raw.decode("utf-8", errors="replace")
