@@ -57,7 +57,8 @@ doctor: setup
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/run.py
+	test -x .bench/checkov/bin/checkov || ($(PYTHON) -m venv .bench/checkov && .bench/checkov/bin/python -m pip install --quiet checkov==3.3.30)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py --checkov .bench/checkov/bin/checkov
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .hypothesis build dist
+	rm -rf $(VENV) .tools .bench .pytest_cache .hypothesis build dist

@@ -21,7 +21,8 @@ def test_multiple_documents_and_duplicate_keys():
 def test_syntax_error_keeps_earlier_documents():
     docs = load_yaml("a: 1\n---\nb: [unclosed\n", "f.yaml")
     assert [d.data for d in docs.documents] == [{"a": 1}]
-    assert docs.problems[0].location.line == 4  # libyaml reports the end of the unclosed flow
+    assert docs.problems[0].location.line == 3  # where the unclosed flow sequence opens
+    assert "(opened here)" in docs.problems[0].message
     assert docs.problems[0].message.startswith("YAML syntax error")
 
 
@@ -44,7 +45,7 @@ def test_alias_bomb_is_stopped():
 
 def test_offsets_place_embedded_yaml():
     docs = load_yaml("x: 1\ny: [2\n", "main.tf", line_offset=10, column_offset=4)
-    assert docs.problems[0].location.line == 13
+    assert docs.problems[0].location.line == 12
     ok = load_yaml("x: 1\ny: 2\n", "main.tf", line_offset=10, column_offset=4).documents[0]
     assert (ok.location(("x",)).line, ok.location(("x",)).column) == (11, 8)
     assert (ok.location(("y",)).line, ok.location(("y",)).column) == (12, 4)

@@ -142,7 +142,8 @@ def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base:
         expected = getattr(error.kind, "types", None)
         expected_text = " or ".join(expected) if isinstance(expected, (list, tuple)) else str(expected or "")
         expected_text = expected_text.replace("object", "mapping").replace("array", "list")
-        return [SchemaProblem(path, doc.location(path), f"{where}: expected {expected_text}, got {type_name(value)} {_short(value)}", "", "type")]
+        got = "null" if value is None else f"{type_name(value)} {_short(value)}"
+        return [SchemaProblem(path, doc.location(path), f"{where}: expected {expected_text}, got {got}", "", "type")]
     if kind == "Enum":
         options = getattr(error.kind, "options", None)
         if isinstance(options, (list, tuple)):

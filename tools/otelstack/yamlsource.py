@@ -55,20 +55,21 @@ def _loc(file: str, node: yaml.Node) -> Location:
 
 
 class _Builder:
-    def __init__(self, file: str, line_offset: int = 0, column_offset: int = 0) -> None:
+    def __init__(self, file: str, line_offset: int = 0, column_offset: int = 0, indent: int = 0) -> None:
         self.file = file
         self.line_offset = line_offset
         self.column_offset = column_offset
+        self.indent = indent
         self.nodes = 0
         self.doc: Located | None = None
         self.problems: list[YamlProblem] = []
 
     def location(self, node: yaml.Node) -> Location:
         loc = _loc(self.file, node)
-        if not (self.line_offset or self.column_offset):
+        if not (self.line_offset or self.column_offset or self.indent):
             return loc
-        col = self.column_offset if loc.line == 1 else 0
-        end_col = self.column_offset if loc.end_line == 1 else 0
+        col = self.indent + (self.column_offset if loc.line == 1 else 0)
+        end_col = self.indent + (self.column_offset if loc.end_line == 1 else 0)
         return Location(
             self.file, loc.line + self.line_offset, loc.column + col, loc.end_line + self.line_offset, loc.end_column + end_col
         )
@@ -127,17 +128,19 @@ def _scalar(node: yaml.Node) -> Any:
     return node.value if isinstance(node.value, str) else str(node.value)
 
 
-def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int = 0) -> YamlDocuments:
+def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int = 0, indent: int = 0) -> YamlDocuments:
     """Load every document of `text`; `file` is the name used in locations.
 
-    Offsets place a YAML snippet embedded in another file (a heredoc) at its real position.
+    Offsets place a YAML snippet embedded in another file at its real position: `line_offset`
+    lines down, `column_offset` right on its first line (an inline string), `indent` right on
+    every line (a heredoc or block scalar whose indentation was removed).
     """
     result = YamlDocuments(file)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         result.problems.append(YamlProblem(Location(file, line + line_offset, 1), "file contains NUL bytes: not a YAML text file"))
         return result
-    builder = _Builder(file, line_offset, column_offset)
+    builder = _Builder(file, line_offset, column_offset, indent)
     try:
         for node in yaml.compose_all(text, Loader=_Loader):
             if node is None:
@@ -149,9 +152,13 @@ def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int 
                 result.problems.append(YamlProblem(builder.location(big.node), big.message))
                 return result
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is detected where the input ends; where it opened is the fault.
+        opened = exc.context and exc.context.startswith(("while parsing a flow", "while scanning a quoted scalar"))
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
-        column = (mark.column + 1 if mark else 1) + (column_offset if mark and mark.line == 0 else 0)
+        column = (mark.column + 1 if mark else 1) + indent + (column_offset if mark and mark.line == 0 else 0)
+        if opened:
+            exc.problem = f"{exc.problem} (opened here)"
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         result.problems.append(YamlProblem(Location(file, line, column), f"YAML syntax error: {what}"))
     except yaml.YAMLError as exc:  # reader errors: invalid characters, bad encoding

@@ -1,0 +1,4 @@
+locals {
+  # otelstack: ignore=security-beyla-privileged reason="kind smoke cluster only"
+  a = 1
+}

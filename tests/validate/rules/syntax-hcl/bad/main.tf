@@ -1,0 +1,6 @@
+resource "argocd_application" "beyla" {
+  metadata {
+    name      = "beyla # expect: syntax-hcl
+    namespace = "argocd"
+  }
+}

@@ -1,0 +1,3 @@
+locals {
+  charts = ["beyla", "opentelemetry-operator" # expect: syntax-hcl
+}

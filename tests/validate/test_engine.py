@@ -1,0 +1,226 @@
+"""The validate engine end to end: the reference deployment, the project's own stack, output
+formats, configuration, suppressions, exit codes, and failures that must not end a run."""
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from helpers import replace_in, run_cli
+from otelstack.validate import Options, validate
+from otelstack.validate.rules import all_rules
+
+CASES = Path(__file__).parent / "cases"
+
+
+def test_reference_deployment_golden():
+    """The reference deployment as written yields exactly the findings in expected.json."""
+    result = run_cli(["validate", str(CASES / "reference"), "--format", "json"])
+    assert result.code == 1
+    assert json.loads(result.out) == json.loads((CASES / "reference/expected.json").read_text())
+
+
+def test_reference_deployment_names_each_silent_bug():
+    report = validate([str(CASES / "reference")])
+    by_rule = {}
+    for finding in report.findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    endpoint = by_rule["wiring-endpoint"][0]
+    assert endpoint.severity.value == "error" and "otel-collector-collector.otel.svc.cluster.local" in endpoint.hint
+    assert "volumes[0] must be a Kubernetes Volume" in by_rule["helm-values-k8s-schema"][0].message
+    assert "holds chart 1.3.0 (appVersion 1.7.0): this deploys Beyla 1.7.0, not 1.8.7" in by_rule["beyla-git-tag-version"][0].message
+    assert len(by_rule["argocd-app-metadata"]) == 2 and len(by_rule["argocd-app-destination"]) == 2
+    assert "certManager.enabled is true" in by_rule["operator-cert-manager"][0].message
+    for rule in ("wiring-endpoint", "helm-values-k8s-schema", "beyla-git-tag-version", "argocd-app-metadata",
+                 "argocd-app-destination", "operator-cert-manager"):
+        assert all(f.severity.value == "error" for f in by_rule[rule])
+
+
+def test_project_stack_has_no_errors(repo_root: Path):
+    result = run_cli(["validate", "--format", "json"], cwd=repo_root)
+    payload = json.loads(result.out)
+    assert result.code == 0, result.out
+    assert payload["summary"]["error"] == 0
+    # the rendered output is checked too (in memory, as committed)
+    assert payload["summary"]["files"] > 10
+
+
+def test_render_stale(stack_repo: Path):
+    assert validate([str(stack_repo)], Options(only={"render-stale"})).findings == []
+    target = stack_repo / "manifests/rendered/production/collector.yaml"
+    lines = target.read_text().splitlines(keepends=True)
+    changed = next(i for i, line in enumerate(lines) if "replicas: 2" in line)
+    lines[changed] = lines[changed].replace("replicas: 2", "replicas: 5")
+    target.write_text("".join(lines))
+    findings = validate([str(stack_repo)], Options(only={"render-stale"})).findings
+    assert [(f.file, f.line, f.rule) for f in findings] == [("manifests/rendered/production/collector.yaml", changed + 1, "render-stale")]
+    assert "out of date" in findings[0].message
+
+
+def test_findings_in_generated_files_point_back_to_the_stack(stack_repo: Path):
+    replace_in(stack_repo / "otelstack.yaml", "    receiver: otlp\n    protocol: grpc\n", "    receiver: otlp\n    protocol: grpc\n", 1)
+    replace_in(stack_repo / "otelstack.yaml", "            endpoint: 0.0.0.0:4317 #", "            endpoint: localhost:4317 #")
+    report = validate([str(stack_repo)])
+    loopback = [f for f in report.findings if f.rule == "collector-loopback-endpoint"]
+    assert {f.file for f in loopback} == {"manifests/rendered/kind/collector.yaml", "manifests/rendered/production/collector.yaml"}
+    assert all("generated from otelstack.yaml (environment" in f.hint for f in loopback)
+
+
+def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path):
+    rule = next(r for r in all_rules() if r.id == "wiring-endpoint")
+
+    def boom(ctx):
+        raise ValueError("simulated bug")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(rule.module, "check", boom)
+    report = validate([str(CASES / "reference")])
+    crash = [f for f in report.findings if f.rule == "internal-error"]
+    assert len(crash) == 1 and "rule wiring-endpoint failed: ValueError: simulated bug" in crash[0].message
+    assert any(f.rule == "beyla-git-tag-version" for f in report.findings), "other rules still ran"
+
+
+def test_a_crash_on_one_file_is_reported_on_that_file(monkeypatch, tmp_path: Path):
+    shutil.copytree(CASES / "reference", tmp_path / "tree")
+    import otelstack.validate.loaders as loaders
+
+    real = loaders.load_hcl
+
+    def flaky(text, display, fs_path=""):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(loaders, "load_hcl", flaky)
+    report = validate([str(tmp_path / "tree")])
+    crash = [f for f in report.findings if f.rule == "internal-error"]
+    assert [(f.file, f.line) for f in crash] == [("main.tf", 1)]
+    assert "RuntimeError: parser exploded" in crash[0].message
+    assert any(f.file == "collector.yaml" for f in report.findings), "the YAML file is still checked"
+    assert real is not flaky
+
+
+def test_suppression_with_reason(tmp_path: Path):
+    shutil.copytree(CASES / "reference", tmp_path / "tree")
+    main = tmp_path / "tree/main.tf"
+    replace_in(main, '  metadata {\n    name = "beyla"\n  }\n',
+               '  # otelstack: ignore=argocd-app-metadata reason="namespace comes from the provider default here"\n'
+               '  metadata {\n    name = "beyla"\n  }\n')
+    report = validate([str(tmp_path / "tree")])
+    assert report.suppressed == 1
+    assert [f.line for f in report.findings if f.rule == "argocd-app-metadata"] == [29]
+
+
+def test_configuration_file_and_cli_levels(tmp_path: Path):
+    shutil.copytree(CASES / "reference", tmp_path / "tree")
+    (tmp_path / "tree/.otelstack.yaml").write_text("rules:\n  argocd-app-project: off\n  security-beyla-privileged: error\n")
+    report = validate([str(tmp_path / "tree")])
+    rules = {f.rule: f.severity.value for f in report.findings}
+    assert "argocd-app-project" not in rules and rules["security-beyla-privileged"] == "error"
+    result = run_cli(["validate", str(tmp_path / "tree"), "--rule", "security-beyla-privileged=off", "--format", "json"])
+    assert all(f["rule"] != "security-beyla-privileged" for f in json.loads(result.out)["findings"])
+
+
+def test_bad_configuration_is_a_usage_error(tmp_path: Path):
+    shutil.copytree(CASES / "reference", tmp_path / "tree")
+    (tmp_path / "tree/.otelstack.yaml").write_text("rules:\n  argocd-app-project: loud\n")
+    result = run_cli(["validate", str(tmp_path / "tree")])
+    assert result.code == 2 and "'loud' is not one of off, error, warning, info" in result.err
+    assert run_cli(["validate", str(tmp_path / "tree"), "--rule", "nonsense"]).code == 2
+    assert run_cli(["validate", "--only", "no-such-rule", str(tmp_path / "tree")]).code == 2
+
+
+def test_exit_codes(tmp_path: Path):
+    warn_only = tmp_path / "warn"
+    warn_only.mkdir()
+    (warn_only / "collector.yaml").write_text(
+        "apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata: {name: c, namespace: otel}\n"
+        "spec:\n  config:\n    receivers: {otlp: {protocols: {grpc: {endpoint: 0.0.0.0:4317}}}}\n"
+        "    processors: {batch: {}}\n    exporters: {debug: {}}\n"
+        "    service: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}\n")
+    assert run_cli(["validate", str(warn_only)]).code == 0
+    assert run_cli(["validate", "--strict", str(warn_only)]).code == 1
+    assert run_cli(["validate", str(CASES / "reference")]).code == 1
+    assert run_cli(["validate", str(tmp_path / "missing")]).code == 2
+
+
+def test_broken_files_give_findings_not_a_traceback(tmp_path: Path):
+    (tmp_path / "broken.tf").write_text('resource "x" "y" {\n  a = "unterminated\n')
+    (tmp_path / "broken.yaml").write_bytes(b"kind: [unclosed\n\x00\xff\n")
+    result = run_cli(["validate", str(tmp_path), "--format", "json"])
+    assert result.code == 1
+    findings = json.loads(result.out)["findings"]
+    assert {(f["file"], f["rule"], f["line"]) for f in findings} == {("broken.tf", "syntax-hcl", 2), ("broken.yaml", "syntax-yaml", 2)}
+    assert "Traceback" not in result.err
+
+
+def test_json_contract(tmp_path: Path):
+    payload = json.loads(run_cli(["validate", str(CASES / "reference"), "--format", "json"]).out)
+    assert set(payload) == {"version", "findings", "summary"} and payload["version"] == 1
+    assert set(payload["summary"]) == {"error", "warning", "info", "files"}
+    for finding in payload["findings"]:
+        assert set(finding) == {"rule", "severity", "file", "line", "column", "message", "hint"}
+        assert finding["severity"] in ("error", "warning", "info")
+        assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
+
+
+def test_sarif_output_validates_against_the_sarif_model(tmp_path: Path):
+    from sarif_pydantic import Sarif
+
+    out = tmp_path / "report.sarif"
+    result = run_cli(["validate", str(CASES / "reference"), "--format", "sarif", "--output", str(out)])
+    assert result.code == 1 and "-> " in result.err
+    payload = json.loads(out.read_text())
+    log = Sarif.model_validate(payload)
+    assert log.version == "2.1.0"
+    run = payload["runs"][0]
+    assert run["tool"]["driver"]["name"] == "otelstack"
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(run["results"]) == 14
+    for result_entry in run["results"]:
+        assert rule_ids[result_entry["ruleIndex"]] == result_entry["ruleId"]
+        region = result_entry["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
+
+
+def test_junit_output(tmp_path: Path):
+    out = tmp_path / "report.xml"
+    run_cli(["validate", str(CASES / "reference"), "--format", "junit", "-o", str(out)])
+    root = ET.parse(out).getroot()
+    assert root.tag == "testsuites"
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert {c.get("name") for c in cases} == {"main.tf", "collector.yaml"}
+    assert int(suite.get("tests")) == 2 and int(suite.get("failures")) == 2
+    failures = [f for c in cases for f in c.findall("failure")]
+    assert len(failures) == 10 and all(f.get("type") and f.get("message") for f in failures)
+
+
+def test_text_output_groups_by_file():
+    result = run_cli(["validate", str(CASES / "reference")])
+    lines = result.out.splitlines()
+    assert lines[0] == "collector.yaml"
+    assert "main.tf" in lines
+    assert lines[-1].startswith("10 errors, 3 warnings, 1 info in 2 files")
+
+
+def test_rules_catalogue():
+    result = run_cli(["rules", "--format", "json"])
+    rules = json.loads(result.out)
+    assert len(rules) == len(all_rules()) >= 40
+    assert {r["severity"] for r in rules} == {"error", "warning", "info"}
+    text = run_cli(["rules"]).out
+    assert "wiring-endpoint" in text and "suppress one finding" in text
+
+
+def test_every_rule_is_documented_with_examples():
+    for rule in all_rules():
+        assert rule.summary and rule.doc.startswith(rule.summary), rule.id
+        assert "Problematic" in rule.doc and "Correct" in rule.doc, rule.id
+
+
+def test_kubernetes_version_is_selectable(tmp_path: Path):
+    assert validate([str(CASES / "reference")], Options(kubernetes_version="1.28")).findings
+    result = run_cli(["validate", str(CASES / "reference"), "--kubernetes-version", "1.2"])
+    assert result.code == 2 and "no schemas for Kubernetes 1.2" in result.err

@@ -1,0 +1,110 @@
+"""Rule configuration (severity per rule, `off` to disable) and inline suppressions.
+
+Configuration comes, later winning, from the stack definition's `validate.rules`, a
+`.otelstack.yaml` at the root of the checked tree, and `--rule ID=SEVERITY` on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from otelstack.errors import UsageError
+from otelstack.source import Location
+from otelstack.validate.finding import Severity
+from otelstack.yamlsource import load_yaml, read_text
+
+CONFIG_FILE = ".otelstack.yaml"
+LEVELS = ("off", "error", "warning", "info")
+_SUPPRESSION = re.compile(
+    r"""(?:#|//)\s*otelstack:\s*ignore=(?P<rules>[A-Za-z0-9_,-]+)(?:\s+reason=(?P<reason>"[^"]*"|'[^']*'|\S+))?"""
+)
+
+
+@dataclass
+class Config:
+    rules: dict[str, str] = field(default_factory=dict)
+    kubernetes_version: str | None = None
+    exclude: list[str] = field(default_factory=list)
+
+
+def level_of(setting: Any) -> str | None:
+    if isinstance(setting, dict):
+        setting = setting.get("severity")
+    if setting is False:
+        return "off"  # YAML 1.1 reads an unquoted `off` as false
+    return setting if setting in LEVELS else None
+
+
+def load_config(root: str, explicit: str | None = None) -> Config:
+    path = explicit or os.path.join(root, CONFIG_FILE)
+    if not os.path.isfile(path):
+        if explicit:
+            raise UsageError(f"config file {explicit} not found")
+        return Config()
+    display = os.path.relpath(path) if not explicit else explicit
+    loaded = load_yaml(read_text(path, display), display)
+    if loaded.problems:
+        p = loaded.problems[0]
+        raise UsageError(p.message, location=p.location)
+    data = loaded.documents[0].data if loaded.documents else {}
+    doc = loaded.documents[0] if loaded.documents else None
+    if not isinstance(data, dict):
+        raise UsageError(f"{display} must be a mapping", location=Location(display))
+    unknown = set(data) - {"rules", "kubernetesVersion", "exclude"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, exclude")
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise UsageError(f"rules in {display} must map rule ids to off/error/warning/info", location=doc.location(("rules",)))
+    for rule, setting in rules.items():
+        if level_of(setting) is None:
+            raise UsageError(f"rule {rule}: {setting!r} is not one of {', '.join(LEVELS)}", location=doc.location(("rules", rule)))
+    version = data.get("kubernetesVersion")
+    return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
+                  list(data.get("exclude") or []))
+
+
+def parse_rule_options(options: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for option in options:
+        rule, sep, level = option.partition("=")
+        if not sep or level not in LEVELS:
+            raise UsageError(f"--rule {option!r}: expected RULE=off|error|warning|info")
+        out[rule] = level
+    return out
+
+
+def effective_severity(default: Severity, setting: str | None) -> Severity | None:
+    if setting is None:
+        return default
+    if setting == "off":
+        return None
+    return Severity(setting)
+
+
+@dataclass
+class Suppression:
+    file: str
+    line: int  # the comment's line
+    rules: tuple[str, ...]
+    reason: str
+    used: bool = False
+
+    def covers(self, file: str, line: int, rule: str) -> bool:
+        return file == self.file and line in (self.line, self.line + 1) and rule in self.rules
+
+
+def find_suppressions(file: str, text: str) -> list[Suppression]:
+    found = []
+    if "otelstack:" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _SUPPRESSION.search(line)
+        if match:
+            reason = (match.group("reason") or "").strip("\"'").strip()
+            found.append(Suppression(file, number, tuple(r for r in match.group("rules").split(",") if r), reason))
+    return found

@@ -1,0 +1,106 @@
+"""`otelstack validate`: load -> model -> rules -> report. Rules never print or decide severity;
+this module stamps ids and severities, applies configuration and suppressions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from otelstack.source import Location
+from otelstack.errors import UsageError
+from otelstack.kubeschema import available_versions
+from otelstack.validate.config import effective_severity, find_suppressions, level_of, load_config
+from otelstack.validate.finding import Finding, Problem, Report, Severity
+from otelstack.validate.loaders import Loader, discover
+from otelstack.validate.model import Platform
+from otelstack.validate.rules import all_rules, by_id
+from otelstack.validate.rules.base import Context
+
+
+@dataclass
+class Options:
+    only: set[str] | None = None  # run only these rules (tests, `--only`)
+    severities: dict[str, str] = field(default_factory=dict)  # from --rule
+    kubernetes_version: str | None = None
+    config_path: str | None = None
+
+
+def validate(paths: list[str], options: Options | None = None) -> Report:
+    options = options or Options()
+    started = time.perf_counter()
+    inputs, root = discover(paths)
+    config = load_config(root, options.config_path)
+    if config.exclude:
+        import fnmatch
+
+        inputs = [i for i in inputs if not any(fnmatch.fnmatch(i.display, pattern) for pattern in config.exclude)]
+    platform = Platform(root)
+    Loader(platform).load(inputs)
+    report = run_rules(platform, options, config)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def run_rules(platform: Platform, options: Options, config=None) -> Report:
+    config = config or load_config(platform.root, options.config_path)
+    settings: dict[str, str | None] = {}
+    for source in (platform.rule_settings, config.rules, options.severities):
+        for rule, level in source.items():
+            settings[rule] = level_of(level)
+    known = by_id()
+    suppressions = []
+    for file in platform.files.values():
+        for suppression in find_suppressions(file.path, file.text):
+            bad = [r for r in suppression.rules if r not in known]
+            if bad:
+                platform.load_problems.append(("suppression-invalid", Problem(Location(file.path, suppression.line), f"suppression names unknown rule {', '.join(bad)}")))
+            if not suppression.reason:
+                platform.load_problems.append(("suppression-invalid", Problem(
+                    Location(file.path, suppression.line), "suppression without a reason: nothing is suppressed",
+                    'add reason="why this is fine here"')))
+                continue
+            suppressions.append(suppression)
+    for rule_id in settings:
+        if rule_id not in known:
+            platform.load_problems.append(("suppression-invalid", Problem(Location(platform.root), f"configuration names unknown rule {rule_id!r}")))
+    version = options.kubernetes_version or config.kubernetes_version or platform.kubernetes_version
+    if version not in available_versions():
+        raise UsageError(f"no schemas for Kubernetes {version}", hint=f"available: {', '.join(available_versions())}")
+    ctx = Context(platform, version)
+    report = Report(files=sorted(platform.files), objects=len(platform.objects) + len(platform.applications))
+    findings: set[Finding] = set()
+    for rule in all_rules():
+        if options.only is not None and rule.id not in options.only:
+            continue
+        severity = effective_severity(rule.severity, settings.get(rule.id))
+        if severity is None:
+            continue
+        report.rules_run.append(rule.id)
+        try:
+            problems = list(rule.check(ctx))
+        except Exception as exc:  # a bug in one rule must not end the run
+            problems = []
+            if options.only is None or "internal-error" in options.only:
+                findings.add(_finding(Problem(Location(platform.root), f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
+                                              "please report this with the input that triggered it"),
+                                      "internal-error", Severity.ERROR, platform))
+        for problem in problems:
+            finding = _finding(problem, rule.id, severity, platform)
+            hit = next((s for s in suppressions if s.covers(finding.file, finding.line, finding.rule)), None)
+            if hit is not None:
+                hit.used = True
+                report.suppressed += 1
+                continue
+            findings.add(finding)
+    report.findings = sorted(findings, key=lambda f: (f.file, f.line, f.column, f.severity.rank, f.rule, f.message))
+    return report
+
+
+def _finding(problem: Problem, rule: str, severity: Severity, platform: Platform) -> Finding:
+    loc = problem.location
+    hint = problem.hint
+    source = platform.files.get(loc.file)
+    if source is not None and source.generated_from:
+        note = f"generated from {source.generated_from}: change it there and run `otelstack render`"
+        hint = f"{hint}; {note}" if hint else note
+    return Finding(loc.file, loc.line, loc.column, rule, severity, problem.message, hint, loc.end_line, loc.end_column)

@@ -1,0 +1,72 @@
+"""One type for every problem any layer finds, and the report of a whole run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+
+from otelstack.source import Location
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule yields: where and what. The engine adds the rule id and the severity."""
+
+    location: Location
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    end_line: int = 0
+    end_column: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file checked, relative names
+    objects: int = 0  # Kubernetes objects, Argo CD applications and collectors modelled
+    rules_run: list[str] = field(default_factory=list)
+    suppressed: int = 0
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(f.severity.value for f in self.findings)
+        return {level.value: counter.get(level.value, 0) for level in Severity}
+
+    def summary(self) -> dict[str, int]:
+        return {**self.counts(), "files": len(self.files)}
+
+    def has(self, severity: Severity) -> bool:
+        return any(f.severity == severity for f in self.findings)

@@ -1,0 +1,394 @@
+"""The platform as one object graph: Argo CD applications (from Terraform, YAML or the stack
+definition), their chart sources and decoded Helm values, Kubernetes objects, collectors with the
+Services the operator will create, Instrumentation resources.
+
+Rules ask questions of this model; they never open files.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+from otelstack import charts, resources, wiring
+from otelstack.charts import ChartKnowledge
+from otelstack.hcl import Encoded, FileRef, HeredocText
+from otelstack.source import Located, Location, Path, Unknown, is_unknown
+from otelstack.yamlsource import load_yaml
+
+
+@dataclass
+class SourceFile:
+    path: str  # as shown in findings: relative to the PATH given
+    fs_path: str  # absolute, or "" for files that exist only in memory
+    kind: str  # hcl | yaml | jinja | stack | json
+    text: str = ""
+    generated_from: str = ""  # "otelstack.yaml (environment kind)" for rendered output
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class AppSource:
+    index: int
+    base: Path  # path of this source in the application's document
+    repo_url: Any = None
+    chart: Any = None
+    path: Any = None
+    target_revision: Any = None
+    release_name: Any = None
+    values: Located | None = None  # decoded Helm values; None when there are none
+    values_unknown: bool = False  # values are given but cannot be known before apply
+    value_files: Any = None
+    ref: Any = None
+    knowledge: ChartKnowledge | None = None
+
+    @property
+    def is_helm_repo(self) -> bool:
+        return isinstance(self.chart, str) and bool(self.chart)
+
+    @property
+    def is_git_path(self) -> bool:
+        return not self.is_helm_repo and self.path is not None
+
+
+@dataclass
+class Application:
+    name: Any
+    doc: Located  # normalised to the Argo CD Application shape (metadata, spec.sources[...])
+    origin: str  # terraform | yaml | stack
+    file: SourceFile
+    sources: list[AppSource] = field(default_factory=list)
+    address: str = ""  # Terraform address or "Application/<name>"
+    depends_on: list[str] = field(default_factory=list)  # Terraform depends_on references
+    wait: Any = None  # Terraform provider `wait`
+    cluster: str = ""  # the target cluster's name when expanded from an ApplicationSet
+    generated_by: str = ""  # the ApplicationSet (file:line) an application was expanded from
+    raw: Located | None = None  # the Terraform block as written (for provider schema checks)
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        return self.doc.get(path, default)
+
+    def loc(self, *path: Any) -> Location:
+        return self.doc.location(path)
+
+    def key_loc(self, *path: Any) -> Location:
+        """Where a key (or a Terraform block) is written: for findings about what it lacks."""
+        return self.doc.key_location(path)
+
+    @property
+    def label(self) -> str:
+        name = self.name if isinstance(self.name, str) else (self.address or "application")
+        return f"{name} (cluster {self.cluster})" if self.cluster else name
+
+    @property
+    def destination_namespace(self) -> Any:
+        return self.get("spec", "destination", "namespace")
+
+    @property
+    def sync_options(self) -> Any:
+        return self.get("spec", "syncPolicy", "syncOptions", default=[])
+
+    def has_sync_option(self, option: str) -> bool | None:
+        options = self.sync_options
+        if is_unknown(options):
+            return None
+        if not isinstance(options, list):
+            return False
+        if any(is_unknown(o) for o in options):
+            return True if option in options else None
+        return option in options
+
+    def components(self) -> set[str]:
+        return {s.knowledge.name for s in self.sources if s.knowledge is not None}
+
+
+@dataclass
+class KubeObject:
+    doc: Located
+    file: SourceFile
+    index: int  # document number in the file
+    deployed_by: Application | None = None
+
+    @property
+    def api_version(self) -> Any:
+        return self.doc.data.get("apiVersion")
+
+    @property
+    def kind(self) -> Any:
+        return self.doc.data.get("kind")
+
+    @property
+    def name(self) -> Any:
+        return (self.doc.data.get("metadata") or {}).get("name") if isinstance(self.doc.data.get("metadata"), dict) else None
+
+    @property
+    def namespace(self) -> Any:
+        meta = self.doc.data.get("metadata")
+        declared = meta.get("namespace") if isinstance(meta, dict) else None
+        if declared:
+            return declared
+        if self.deployed_by is not None:
+            return self.deployed_by.destination_namespace
+        return None
+
+
+@dataclass
+class Collector:
+    obj: KubeObject
+    config: Located | None  # the collector configuration (parsed from a string for v1alpha1)
+
+    @property
+    def name(self) -> Any:
+        return self.obj.name
+
+    @property
+    def namespace(self) -> Any:
+        return self.obj.namespace
+
+    @property
+    def spec(self) -> dict:
+        spec = self.obj.doc.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def mode(self) -> str:
+        return self.spec.get("mode") or "deployment"
+
+    def receiver_ports(self) -> list[wiring.ReceiverPort]:
+        return wiring.receiver_ports(self.config.data if self.config else None)
+
+    def service_names(self) -> dict[str, str]:
+        return wiring.collector_service_names(self.name) if isinstance(self.name, str) else {}
+
+    @property
+    def label(self) -> str:
+        ns = self.namespace if isinstance(self.namespace, str) else "?"
+        return f"{self.name}.{ns}"
+
+
+@dataclass
+class Platform:
+    root: str
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    applications: list[Application] = field(default_factory=list)
+    application_sets: list[tuple[str, SourceFile, Any]] = field(default_factory=list)  # (origin, file, block or doc)
+    objects: list[KubeObject] = field(default_factory=list)
+    collectors: list[Collector] = field(default_factory=list)
+    platform_repos: set[str] = field(default_factory=set)
+    stack_components: set[str] = field(default_factory=set)  # charts the stack definitions deploy
+    kubernetes_version: str = "1.32"
+    rule_settings: dict[str, Any] = field(default_factory=dict)  # from the stack definition or .otelstack.yaml
+    # Raw findings of loaders: (rule id, Problem)
+    load_problems: list[tuple[str, Any]] = field(default_factory=list)
+    stale: list[tuple[str, Location, str]] = field(default_factory=list)  # render-stale inputs
+
+    def objects_of(self, kind: str, api_group: str | None = None) -> Iterator[KubeObject]:
+        for obj in self.objects:
+            if obj.kind == kind and (api_group is None or str(obj.api_version).startswith(api_group + "/")):
+                yield obj
+
+    def declared_namespaces(self) -> set[str]:
+        return {o.name for o in self.objects if o.kind == "Namespace" and isinstance(o.name, str)}
+
+    def is_platform_repo(self, url: Any) -> bool:
+        return isinstance(url, str) and _norm_repo(url) in {_norm_repo(u) for u in self.platform_repos}
+
+    def is_own_source(self, source: "AppSource") -> bool:
+        """A source of this platform repo: its URL is the repo's, or its path is a directory of this tree."""
+        if self.is_platform_repo(source.repo_url):
+            return True
+        return not source.is_helm_repo and isinstance(source.path, str) and os.path.isdir(os.path.join(self.root, source.path))
+
+    def collectors_named(self) -> dict[tuple[str, str], Collector]:
+        return {(c.name, c.namespace): c for c in self.collectors if isinstance(c.name, str) and isinstance(c.namespace, str)}
+
+
+def _norm_repo(url: str) -> str:
+    url = url.strip().lower().removesuffix("/").removesuffix(".git")
+    url = re.sub(r"^(git@|ssh://git@)([^:/]+)[:/]", r"https://\2/", url)
+    return url.replace("http://", "https://")
+
+
+# Terraform -> Argo CD shape ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def tf_application_schema() -> dict:
+    return resources.data_yaml("terraform", "argocd_application.yaml")
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def normalize_terraform(raw: Located) -> Located:
+    """`resource "argocd_application"` block (attributes, blocks as lists) -> Application shape."""
+    out = Located({}, raw.file)
+    moves: dict[Path, Path] = {(): ()}
+    _translate_block(raw.data, (), out.data, (), tf_application_schema(), moves)
+    # One pass over the locations: each follows the longest moved prefix of its path.
+    for table, target in ((raw.locations, out.locations), (raw.key_locations, out.key_locations)):
+        for path, loc in table.items():
+            for cut in range(len(path), -1, -1):
+                moved = moves.get(path[:cut])
+                if moved is not None:
+                    target[moved + path[cut:]] = loc
+                    break
+    return out
+
+
+def _translate_block(data: Any, rpath: Path, target: dict, opath: Path, schema: dict, moves: dict[Path, Path]) -> None:
+    if not isinstance(data, dict):
+        return
+    blocks = schema.get("blocks", {})
+    renames = schema.get("rename", {})
+    for key, value in data.items():
+        items = value if isinstance(value, list) else []
+        if key.startswith("dynamic ") and key[8:] in blocks:
+            # a dynamic block: how many it generates is unknown, its content stands for each of them
+            name = key[8:]
+            spec = blocks[name]
+            content = [(index, item["content"][0]) for index, item in enumerate(items)
+                       if isinstance(item, dict) and isinstance(item.get("content"), list) and item["content"]]
+            for index, body in content[:1]:
+                target_name = spec.get("as") or camel(name)
+                single = spec.get("max") == 1
+                target[target_name] = {} if single else [{}]
+                child_path = opath + ((target_name,) if single else (target_name, 0))
+                moves[rpath + (key, index, "content", 0)] = child_path
+                _translate_block(body, rpath + (key, index, "content", 0), target[target_name] if single else target[target_name][0],
+                                 child_path, spec, moves)
+        elif key in blocks:
+            spec = blocks[key]
+            name = spec.get("as") or camel(key)
+            moves[rpath + (key,)] = opath + (name,)
+            if spec.get("max") == 1:
+                if not items:
+                    continue
+                target[name] = {}
+                moves[rpath + (key, 0)] = opath + (name,)
+                _translate_block(items[0], rpath + (key, 0), target[name], opath + (name,), spec, moves)
+            else:
+                target[name] = []
+                for index, item in enumerate(items):
+                    target[name].append({})
+                    _translate_block(item, rpath + (key, index), target[name][index], opath + (name, index), spec, moves)
+        else:
+            name = renames.get(key) or camel(key)
+            target[name] = copy.deepcopy(value)
+            moves[rpath + (key,)] = opath + (name,)
+
+
+def sources_as_list(doc: Located) -> Located:
+    """A YAML Application's `spec.source` as `spec.sources[0]` (when `sources` is set Argo CD
+    ignores `source`), so every rule reads one shape. Locations follow."""
+    spec = doc.data.get("spec") if isinstance(doc.data, dict) else None
+    if not isinstance(spec, dict) or "source" not in spec:
+        return doc
+    out = Located(copy.deepcopy(doc.data), doc.file, dict(doc.locations), dict(doc.key_locations))
+    source = out.data["spec"].pop("source")
+    if "sources" in out.data["spec"]:
+        return out
+    out.data["spec"]["sources"] = [source]
+    old = ("spec", "source")
+    for table in (out.locations, out.key_locations):
+        for p in [p for p in table if p[:2] == old]:
+            table[("spec", "sources", 0) + p[2:]] = table.pop(p)
+    out.locations.setdefault(("spec", "sources"), out.locations.get(("spec", "sources", 0), doc.location(("spec",))))
+    return out
+
+
+_MISSING = object()
+
+
+# Helm values ------------------------------------------------------------------------------------
+
+
+def decode_values(value: Any, doc: Located, path: Path, file: SourceFile, read_file: Any) -> tuple[Located | None, bool, list]:
+    """Helm values given as yamlencode()/jsonencode(), a heredoc, a YAML string, valuesObject or file().
+
+    Returns (values, unknown, problems) where problems are (Location, message) of YAML errors."""
+    if value is None:
+        return None, False, []
+    if isinstance(value, Encoded):
+        sub = doc.sub(path)
+        sub.data = value.data
+        return sub, False, []
+    if isinstance(value, dict):
+        return doc.sub(path), False, []
+    if isinstance(value, FileRef):
+        return read_file(value.path, doc.location(path))
+    if isinstance(value, str):
+        loc = doc.location(path)
+        if isinstance(value, HeredocText):
+            loaded = load_yaml(str(value), loc.file, line_offset=value.line_offset, indent=value.column_offset)
+        else:
+            line_offset, indent, column_offset = embedded_offsets(file, loc)
+            loaded = load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
+        problems = [(p.location, p.message) for p in loaded.problems]
+        if not loaded.documents:
+            return None, bool(problems), problems
+        values = loaded.documents[0]
+        if isinstance(value, HeredocText) and value.holes:
+            _mark_holes(values, value)
+        if not isinstance(values.data, dict):
+            return None, False, problems + [(loc, "Helm values must be a YAML mapping")]
+        return values, False, problems
+    return None, True, []
+
+
+def embedded_offsets(file: SourceFile, loc: Location) -> tuple[int, int, int]:
+    """Where YAML embedded in a string value starts: a block scalar (`|`) starts on the next line
+    at the block's indentation; a quoted or plain string on its own line and column."""
+    lines = file.lines
+    if 0 < loc.line <= len(lines):
+        here = lines[loc.line - 1][loc.column - 1 :].lstrip()
+        if here[:1] in ("|", ">"):
+            for index in range(loc.line, len(lines)):
+                if lines[index].strip():
+                    indent = len(lines[index]) - len(lines[index].lstrip(" "))
+                    return loc.line, indent, 0
+            return loc.line, 0, 0
+        if here[:1] in ('"', "'"):
+            return loc.line - 1, 0, loc.column
+    return loc.line - 1, 0, loc.column - 1
+
+
+def _mark_holes(values: Located, heredoc: HeredocText) -> None:
+    holes = [(heredoc.line_offset + line, start + heredoc.column_offset, end + heredoc.column_offset) for line, start, end in heredoc.holes]
+
+    def visit(node: Any, path: Path) -> Any:
+        if isinstance(node, dict):
+            return {k: visit(v, path + (k,)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [visit(v, path + (i,)) for i, v in enumerate(node)]
+        loc = values.locations.get(path)
+        if loc is not None and any(loc.line == line and loc.column < end and start < max(loc.end_column, loc.column + 1) for line, start, end in holes):
+            return Unknown(str(node))
+        return node
+
+    values.data = visit(values.data, ())
+
+
+def known(value: Any) -> bool:
+    """True when a value is fully known: no Unknown anywhere inside."""
+    if is_unknown(value) or isinstance(value, (Encoded, FileRef)):
+        return False
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(known(v) for v in value)
+    return True
+
+
+def identify_sources(app: Application) -> None:
+    for source in app.sources:
+        source.knowledge = charts.identify(source.repo_url, source.chart, source.path)

@@ -1,0 +1,84 @@
+"""What every rule gets: the model, a few shared questions about it, and the schema store.
+
+A rule module declares ID, SEVERITY (the default; the engine applies configuration), GROUP and
+`check(ctx)`, a generator of Problems. Its docstring is its documentation: the first line is the
+summary, then why it matters, with a problematic and a correct example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+from otelstack import versions
+from otelstack.source import Located, Location, is_unknown
+from otelstack.validate.finding import Problem
+from otelstack.validate.model import Application, AppSource, Platform
+
+
+@dataclass
+class Context:
+    platform: Platform
+    kubernetes_version: str
+    _cache: dict = field(default_factory=dict)
+
+    @cached_property
+    def schemas(self):
+        from otelstack.kubeschema import SchemaStore
+
+        return _store(self.kubernetes_version)
+
+    def load_problems(self, rule_id: str) -> Iterator[Problem]:
+        for rule, problem in self.platform.load_problems:
+            if rule == rule_id:
+                yield problem
+
+    # Chart sources ----------------------------------------------------------------------------
+    def chart_sources(self, chart: str) -> Iterator[tuple[Application, AppSource]]:
+        for app in self.platform.applications:
+            for source in app.sources:
+                if source.knowledge is not None and source.knowledge.name == chart:
+                    yield app, source
+
+    def deploys(self, chart: str) -> bool:
+        return chart in self.platform.stack_components or any(True for _ in self.chart_sources(chart))
+
+
+_STORES: dict[str, Any] = {}
+
+
+def _store(version: str):
+    from otelstack.kubeschema import SchemaStore
+
+    if version not in _STORES:
+        _STORES[version] = SchemaStore(version)
+    return _STORES[version]
+
+
+def chart_version(source: AppSource) -> tuple[str | None, str]:
+    """The chart version a source deploys and how we know: ("1.4.13", "pinned") for a Helm repo,
+    ("1.3.0", "git tag v1.8.7") for a git path at a known tag, (None, reason) otherwise."""
+    knowledge = source.knowledge
+    revision = source.target_revision
+    if not isinstance(revision, str) or not revision.strip():
+        return None, "no target revision"
+    if source.is_helm_repo:
+        return (revision.strip(), "pinned") if versions.is_exact(revision) else (None, f"range {revision}")
+    if knowledge is not None:
+        found = knowledge.chart_for_git_ref(revision.strip())
+        if found is not None:
+            return found[0], f"git tag {revision.strip()}"
+    return None, f"git revision {revision}"
+
+
+def value_at(values: Located | None, *path: Any) -> Any:
+    return values.get(path) if values is not None else None
+
+
+def present(value: Any) -> bool:
+    return value is not None and not is_unknown(value)
+
+
+def where(app: Application, *path: Any) -> Location:
+    return app.loc(*path)
