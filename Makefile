@@ -11,6 +11,7 @@ TOOLS := $(CURDIR)/.tools/bin
 export PATH := $(TOOLS):$(PATH)
 ENV ?= kind
 PYTEST_ARGS ?=
+SMOKE_ARGS ?=
 
 .PHONY: setup render validate plan apply smoke test lint bench doctor clean
 
@@ -42,7 +43,7 @@ apply: setup
 	$(OTELSTACK) apply --env $(ENV)
 
 smoke: setup
-	$(OTELSTACK) smoke --env kind
+	$(OTELSTACK) smoke --env kind $(SMOKE_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

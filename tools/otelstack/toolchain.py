@@ -43,7 +43,7 @@ TOOLS = (
     Tool("terraform", ("terraform", "version", "-json"), "1.5.0", "plan, apply, terraform tests"),
     Tool("helm", ("helm", "version", "--short"), "3.12.0", "smoke --via helm, chart tests"),
     Tool("kubectl", ("kubectl", "version", "--client", "-o", "json"), "1.28.0", "smoke"),
-    Tool("kind", ("kind", "version"), "0.24.0", "smoke"),
+    Tool("kind", ("kind", "version"), "0.27.0", "smoke (its node image, pinned in data/smoke/kind-config.yaml, is kind 0.27's)"),
     Tool("docker", ("docker", "version", "--format", "{{.Client.Version}}"), "24.0.0", "smoke (kind runs its nodes in Docker)"),
 )
 

@@ -31,6 +31,20 @@ def collector_service_names(cr_name: str) -> dict[str, str]:
     }
 
 
+def collector_workload(cr_name: str, mode: str) -> tuple[str, str]:
+    """(kind, name) of what the operator runs for a collector: `<name>-collector` in every mode but sidecar."""
+    kind = {"daemonset": "daemonset", "statefulset": "statefulset"}.get(mode or "deployment", "deployment")
+    return kind, f"{cr_name}-collector"[:SERVICE_NAME_LIMIT]
+
+
+def collector_pod_selector(cr_name: str, namespace: str) -> str:
+    """Label selector of a collector's pods (the operator's selector labels)."""
+    return f"app.kubernetes.io/component=opentelemetry-collector,app.kubernetes.io/instance={namespace}.{cr_name}"[:200]
+
+
+COLLECTOR_CONTAINER = "otc-container"
+
+
 def service_host(service: str, namespace: str, domain: str = CLUSTER_DOMAIN) -> str:
     return f"{service}.{namespace}.svc.{domain}"
 

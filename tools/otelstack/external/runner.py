@@ -22,7 +22,7 @@ INSTALL_HINTS = {
     "terraform": "install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) and put it on PATH",
     "helm": "run `make setup` (installs helm into .tools/bin) or install Helm 3.12+ on PATH",
     "kubectl": "install kubectl matching your cluster (https://kubernetes.io/docs/tasks/tools/)",
-    "kind": "install kind >= 0.24 (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)",
+    "kind": "install kind >= 0.27 (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)",
     "docker": "install Docker Engine or Docker Desktop and start it",
 }
 
@@ -101,11 +101,28 @@ class Runner(Protocol):
     ) -> Result: ...
 
 
+class Background(Protocol):
+    def stop(self) -> None: ...
+
+
 class ProcessRunner:
     """Runs real processes. `env` entries are added to (not replacing) the current environment."""
 
     def __init__(self, echo: bool = False) -> None:
         self.echo = echo
+
+    def spawn(self, argv, *, env=None, log: FsPath | None = None) -> "Background":
+        """Start a long-running helper (a port-forward) in the background."""
+        argv = [str(a) for a in argv]
+        binary = argv[0] if os.sep in argv[0] else find_tool(argv[0])
+        if binary is None:
+            raise ToolMissing(argv[0])
+        argv[0] = binary
+        if self.echo:
+            print(f"+ {shlex.join(argv)} &", file=sys.stderr)
+        sink = open(log, "a", encoding="utf-8") if log is not None else subprocess.DEVNULL
+        proc = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return _Process(proc, sink)
 
     def run(self, argv, *, cwd=None, env=None, input=None, timeout=None, check=True, log=None) -> Result:
         argv = [str(a) for a in argv]
@@ -138,6 +155,22 @@ class ProcessRunner:
         if check and not result.ok:
             raise CommandFailed(result)
         return result
+
+
+class _Process:
+    def __init__(self, proc: subprocess.Popen, sink) -> None:
+        self.proc = proc
+        self.sink = sink
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if hasattr(self.sink, "close"):
+            self.sink.close()
 
 
 def _log(log: FsPath | None, result: Result) -> None:
@@ -196,10 +229,23 @@ class RecordedRunner:
                 best = (prefix, answer)
         return best[1] if best else None
 
+    def spawn(self, argv, *, env=None, log=None) -> "_Stopped":
+        call = ("&",) + tuple(str(a) for a in argv)
+        self.calls.append(call)
+        self.envs.append(dict(env or {}))
+        return _Stopped(self, call)
+
     def commands(self, tool: str | None = None) -> list[str]:
         return [shlex.join(c) for c in self.calls if tool is None or c[0] == tool]
 
 
-def first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+class _Stopped:
+    """A recorded background process; stopping it is recorded too."""
+
+    def __init__(self, runner: "RecordedRunner", call: tuple[str, ...]) -> None:
+        self.runner = runner
+        self.call = call
+
+    def stop(self) -> None:
+        self.runner.calls.append(("stop",) + self.call[1:])
 

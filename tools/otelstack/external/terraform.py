@@ -56,16 +56,17 @@ def error_summary(output: str) -> str:
 
 
 class Terraform:
-    def __init__(self, runner: Runner, workdir: Path, log: Path | None = None, binary: str = "terraform") -> None:
+    def __init__(self, runner: Runner, workdir: Path, log: Path | None = None, binary: str = "terraform",
+                 env: dict[str, str] | None = None) -> None:
         self.runner = runner
         self.workdir = Path(workdir)
         self.log = log
         self.binary = binary
+        self.env = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", **(env or {})}
 
     def _run(self, *args: str, check: bool = True) -> Result:
         try:
-            return self.runner.run([self.binary, *args], cwd=self.workdir, check=check, log=self.log,
-                                   env={"TF_IN_AUTOMATION": "1", "TF_INPUT": "0"})
+            return self.runner.run([self.binary, *args], cwd=self.workdir, check=check, log=self.log, env=self.env)
         except CommandFailed as exc:
             raise self._explain(exc.result) from None
 

@@ -62,8 +62,10 @@ def rendered_path(stack: Stack) -> str:
     return f"manifests/rendered/{stack.environment}"
 
 
-def operator_fullname(release: str, chart: str = "opentelemetry-operator") -> str:
-    """The chart's `opentelemetry-operator.fullname` helper (no nameOverride/fullnameOverride)."""
+def chart_fullname(release: str, chart: str) -> str:
+    """The usual Helm `<chart>.fullname` helper (no nameOverride/fullnameOverride): the release
+    name when it contains the chart name, else `<release>-<chart>`. The operator's and Beyla's
+    charts name their workloads and webhook objects with it."""
     name = release if chart in release else f"{release}-{chart}"
     return name[:63].rstrip("-")
 
@@ -155,7 +157,7 @@ def _operator(stack: Stack) -> Application:
 def _auto_generated_cert_ignores(stack: Stack) -> list[dict]:
     """Argo CD renders with `helm template`, so the chart's self-signed certificate changes on every
     render; without these the application is never in sync and the webhook CA can change under pods."""
-    fullname = operator_fullname(stack.operator["release"], stack.operator["chart"]["name"])
+    fullname = chart_fullname(stack.operator["release"], stack.operator["chart"]["name"])
     namespace = stack.operator["namespace"]
     ca_bundle = [".webhooks[]?.clientConfig.caBundle"]
     return [

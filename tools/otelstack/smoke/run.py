@@ -1,0 +1,408 @@
+"""The smoke run: an ordered list of steps (what `--dry-run` prints is what runs), executed with
+one deadline, per-phase timings, diagnostics on failure, and a teardown that always happens —
+also on failure and on Ctrl-C — unless `--keep`.
+
+Every external command goes through the Runner, so tests replay the whole run without Docker.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Callable
+
+from otelstack.errors import OtelstackError
+from otelstack.external.runner import CommandFailed, Result, Runner
+from otelstack.smoke import preflight
+from otelstack.smoke.setup import ARGOCD_CHART, SAMPLE_RELEASE, HelmRelease, SmokeSetup, sample_chart_dir
+
+PHASES = ("preflight", "cluster", "argocd", "operator", "collector", "beyla", "workload", "spans", "teardown")
+RETRY_EVERY = 5.0  # seconds between attempts of steps that wait for something to appear
+ARGOCD_PORT = 18080
+
+
+class SmokeFailed(OtelstackError):
+    pass
+
+
+@dataclass
+class Step:
+    phase: str
+    title: str
+    command: Callable[[int], list[str]] | None = None  # argv for the seconds left
+    action: Callable[[Result | None], None] | None = None  # in-process work, given the command's result
+    retry: bool = False  # keep trying until it succeeds or the deadline passes
+    check: bool = True  # a failing command fails the step (else the action judges the result)
+
+    def describe(self, seconds: int) -> str:
+        return shlex.join(self.command(seconds)) if self.command else "(otelstack)"
+
+
+@dataclass
+class PhaseResult:
+    name: str
+    status: str = "skipped"  # passed | failed | skipped
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class SmokeResult:
+    ok: bool = False
+    phases: dict[str, PhaseResult] = field(default_factory=lambda: {p: PhaseResult(p) for p in PHASES})
+    first_span_seconds: float | None = None
+    spans: dict | None = None
+    diagnostics: Path | None = None
+    interrupted: bool = False
+    kept: bool = False
+    error: str = ""
+
+
+class SmokeRun:
+    def __init__(self, setup: SmokeSetup, runner: Runner, host: preflight.Host | None = None, *, via: str = "helm",
+                 keep: bool = False, timeout: float = 900, out: Callable[[str], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 python: str = sys.executable, junit_path: Path | None = None) -> None:
+        self.setup = setup
+        self.runner = runner
+        self.host = host or preflight.Host()
+        self.via = via
+        self.keep = keep
+        self.timeout = timeout
+        self.out = out or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.clock = clock
+        self.sleep = sleep
+        self.python = python
+        self.junit_path = junit_path or setup.results / "junit.xml"
+        self.deadline = 0.0
+        self.cluster_created = False
+        self.background = []
+        self.argocd_password = ""
+
+    # The plan ------------------------------------------------------------------------------------
+    def kubectl(self, *args: str) -> list[str]:
+        return ["kubectl", "--kubeconfig", str(self.setup.kubeconfig), *args]
+
+    def helm_install(self, release: HelmRelease) -> Callable[[int], list[str]]:
+        def argv(seconds: int) -> list[str]:
+            command = ["helm", "upgrade", "--install", release.name, release.chart, "--repo", release.repository,
+                       "--version", release.version, "--namespace", release.namespace, "--create-namespace",
+                       "--kubeconfig", str(self.setup.kubeconfig), "--wait", "--timeout", f"{seconds}s"]
+            if release.values_file is not None:
+                command += ["--values", str(release.values_file)]
+            return command
+        return argv
+
+    def rollout(self, namespace: str, kind: str, name: str) -> Callable[[int], list[str]]:
+        return lambda seconds: self.kubectl("--namespace", namespace, "rollout", "status", f"{kind}/{name}", f"--timeout={seconds}s")
+
+    def steps(self) -> list[Step]:
+        s = self.setup
+        steps = [Step("preflight", "Docker engine, kind, kubectl and helm present with supported versions; kernel >= 5.8 with BTF",
+                      action=self._preflight)]
+        steps.append(Step("cluster", f"create kind cluster {s.cluster_name} (node image pinned in kind-config.yaml)",
+                          lambda sec: ["kind", "create", "cluster", "--name", s.cluster_name, "--config", str(s.kind_config),
+                                       "--kubeconfig", str(s.kubeconfig), "--wait", f"{sec}s"], action=self._created))
+        if self.via == "argocd":
+            steps += self._argocd_steps()
+        else:
+            steps += self._helm_steps()
+        steps += [
+            Step("workload", f"install the sample app (chart sample-app) into namespace {s.sample_namespace}",
+                 lambda sec: ["helm", "upgrade", "--install", SAMPLE_RELEASE, str(sample_chart_dir()), "--namespace", s.sample_namespace,
+                              "--create-namespace", "--kubeconfig", str(s.kubeconfig), "--wait", "--timeout", f"{sec}s"]),
+            Step("workload", f"wait for the load job {s.load_job} to send its traffic",
+                 lambda sec: self.kubectl("--namespace", s.sample_namespace, "wait", "--for=condition=complete", f"job/{s.load_job}", f"--timeout={sec}s")),
+            Step("spans", f"run the in-cluster suite (pytest -m smoke): spans of {s.service_name} for "
+                          + ", ".join(str(t) for t in s.traffic) + " reach the collector",
+                 self._suite, action=self._read_spans, check=False),
+        ]
+        return steps
+
+    def _helm_steps(self) -> list[Step]:
+        s = self.setup
+        steps = []
+        if s.cert_manager is not None:
+            steps += [Step("operator", f"install cert-manager {s.cert_manager.version} (the operator's webhook certificates)", self.helm_install(s.cert_manager)),
+                      Step("operator", "wait for the cert-manager webhook", self.rollout(s.cert_manager.namespace, *s.cert_manager.workload))]
+        op = s.operator
+        steps += [
+            Step("operator", f"install the OpenTelemetry Operator chart {op.version} with the rendered values", self.helm_install(op)),
+            Step("operator", "wait for the operator's CRDs to be established",
+                 lambda sec: self.kubectl("wait", "--for=condition=established", "crd/opentelemetrycollectors.opentelemetry.io",
+                                          "crd/instrumentations.opentelemetry.io", f"--timeout={sec}s")),
+            Step("operator", f"wait for deployment {op.workload[1]}", self.rollout(op.namespace, *op.workload)),
+            Step("collector", f"apply the rendered collector manifests ({s.collector_name} in {s.collector_namespace})",
+                 lambda sec: self.kubectl("apply", "--filename", str(s.manifests_dir)), retry=True),
+            Step("collector", f"wait for {s.collector_workload[0]} {s.collector_workload[1]}",
+                 self.rollout(s.collector_namespace, *s.collector_workload), retry=True),
+            Step("beyla", f"install the Beyla chart {s.beyla.version} with the rendered values", self.helm_install(s.beyla)),
+            Step("beyla", f"wait for daemonset {s.beyla.workload[1]}", self.rollout(s.beyla.namespace, *s.beyla.workload)),
+        ]
+        return steps
+
+    def _argocd_steps(self) -> list[Step]:
+        s = self.setup
+        argocd = HelmRelease("argocd", ARGOCD_CHART["namespace"], ARGOCD_CHART["repository"], ARGOCD_CHART["name"], ARGOCD_CHART["version"])
+        return [
+            Step("argocd", f"install Argo CD (chart {argocd.chart} {argocd.version})", self.helm_install(argocd)),
+            Step("argocd", "wait for argocd-server", self.rollout(argocd.namespace, "deployment", "argocd-server")),
+            Step("argocd", f"port-forward the Argo CD API to localhost:{ARGOCD_PORT}", action=self._port_forward),
+            Step("argocd", "read the initial admin password",
+                 lambda sec: self.kubectl("--namespace", argocd.namespace, "get", "secret", "argocd-initial-admin-secret",
+                                          "--output", "jsonpath={.data.password}"), action=self._password),
+            Step("operator", f"terraform init, plan and apply {s.environment_root} against this Argo CD", action=self._terraform),
+            Step("collector", "wait until every application is Synced and Healthy", action=self._wait_applications),
+        ]
+
+    def _suite(self, seconds: int) -> list[str]:
+        s = self.setup
+        suite = Path(str(importlib_resources.files("otelstack") / "smoke" / "suite"))
+        return [self.python, "-m", "pytest", str(suite), "-m", "smoke", "-q", "-p", "no:cacheprovider", "--rootdir", str(suite),
+                "--kubeconfig", str(s.kubeconfig), "--otelstack-stack", str(s.stack_file), "--otelstack-env", s.stack.environment,
+                "--otelstack-report", str(s.results / "spans.json"), "--otelstack-timeout", str(seconds),
+                "--junitxml", str(s.results / "suite-junit.xml")]
+
+    # Dry run -------------------------------------------------------------------------------------
+    def plan_text(self) -> str:
+        lines = [f"otelstack smoke --via {self.via}: environment {self.setup.stack.environment}, cluster {self.setup.cluster_name}, "
+                 f"timeout {int(self.timeout)}s, results in {self.setup.results}"]
+        number = 0
+        for step in self.steps():
+            number += 1
+            lines.append(f"{number:2}. [{step.phase}] {step.title}")
+            if step.command:
+                lines.append(f"      $ {step.describe(int(self.timeout))}")
+        number += 1
+        if self.keep:
+            lines.append(f"{number:2}. [teardown] keep the cluster (--keep); delete it later with: kind delete cluster --name {self.setup.cluster_name}")
+        else:
+            lines.append(f"{number:2}. [teardown] delete the cluster, also on failure and on Ctrl-C")
+            lines.append(f"      $ kind delete cluster --name {self.setup.cluster_name}")
+        lines.append("    on failure: events, pod descriptions and logs of namespaces "
+                     f"{', '.join(self.setup.namespaces)} into {self.setup.results / 'diagnostics'}")
+        return "\n".join(lines) + "\n"
+
+    # Execution -----------------------------------------------------------------------------------
+    def remaining(self) -> int:
+        return max(int(self.deadline - self.clock()), 1)
+
+    def execute(self) -> SmokeResult:
+        result = SmokeResult()
+        self.result = result
+        self.deadline = self.clock() + self.timeout
+        self.setup.results.mkdir(parents=True, exist_ok=True)
+        failed_phase = ""
+        current = ""
+        started = self.clock()
+        try:
+            for step in self.steps():
+                if step.phase != current:
+                    if current:
+                        self._close(result, current, started, "passed")
+                    current, started = step.phase, self.clock()
+                    self.out(f"smoke: [{current}]")
+                self._run_step(step)
+            self._close(result, current, started, "passed")
+            current = ""
+            result.ok = True
+        except KeyboardInterrupt:
+            result.interrupted = True
+            result.error = "interrupted"
+            failed_phase = current
+            if current:
+                self._close(result, current, started, "failed", "interrupted (Ctrl-C)")
+        except (OtelstackError, CommandFailed) as exc:
+            failed_phase = current
+            result.error = exc.message if isinstance(exc, OtelstackError) else str(exc)
+            if current:
+                self._close(result, current, started, "failed", result.error)
+        finally:
+            for process in self.background:
+                process.stop()
+            if not result.ok and self.cluster_created and not result.interrupted:
+                result.diagnostics = self._diagnostics()
+            self._teardown(result)
+            self._write_reports(result)
+        if result.interrupted:
+            raise KeyboardInterrupt
+        if not result.ok:
+            raise SmokeFailed(f"smoke test failed in phase {failed_phase or 'setup'}: {result.error}",
+                              hint=f"diagnostics: {result.diagnostics}" if result.diagnostics else f"results: {self.setup.results}")
+        return result
+
+    def _close(self, result: SmokeResult, phase: str, started: float, status: str, message: str = "") -> None:
+        entry = result.phases[phase]
+        entry.status, entry.seconds, entry.message = status, self.clock() - started, message
+        self.out(f"smoke:   {phase} {status} ({entry.seconds:.1f}s)")
+
+    def _run_step(self, step: Step) -> None:
+        self.out(f"smoke:   {step.title}")
+        result = None
+        if step.command is not None:
+            while True:
+                try:
+                    result = self.runner.run(step.command(self.remaining()), timeout=self.remaining() + 30, check=step.check,
+                                             log=self.setup.results / "commands.log")
+                    break
+                except CommandFailed as exc:
+                    if not step.retry or self.clock() + RETRY_EVERY >= self.deadline:
+                        if self.clock() >= self.deadline:
+                            raise SmokeFailed(f"timed out after {int(self.timeout)}s: {step.title}") from None
+                        raise SmokeFailed(f"{step.title}: {exc.message}") from None
+                    self.sleep(RETRY_EVERY)
+        if step.action is not None:
+            step.action(result)
+        if self.clock() > self.deadline:
+            raise SmokeFailed(f"timed out after {int(self.timeout)}s during: {step.title}")
+
+    def _preflight(self, _: Result | None = None) -> None:
+        repo = self.setup.stack.data["repository"]
+        missing = preflight.check(self.runner, self.host, self.via, (repo["url"], repo["revision"]))
+        if missing:
+            raise PreflightFailed(missing)
+
+    def _created(self, _: Result | None = None) -> None:
+        self.cluster_created = True
+
+    def _password(self, result: Result | None) -> None:
+        self.argocd_password = base64.b64decode((result.stdout if result else "").strip() or b"").decode()
+
+    def _port_forward(self, _: Result | None = None) -> None:
+        self.background.append(self.runner.spawn(self.kubectl("--namespace", ARGOCD_CHART["namespace"], "port-forward",
+                                                              "service/argocd-server", f"{ARGOCD_PORT}:443"),
+                                                 log=self.setup.results / "port-forward.log"))
+        self.sleep(2)
+
+    def _terraform(self, _: Result | None = None) -> None:
+        from otelstack.external.terraform import Terraform
+
+        env = {"ARGOCD_SERVER": f"localhost:{ARGOCD_PORT}", "ARGOCD_AUTH_USERNAME": "admin",
+               "ARGOCD_AUTH_PASSWORD": self.argocd_password, "ARGOCD_INSECURE": "true",
+               "TF_DATA_DIR": str(self.setup.results / "terraform"), "KUBECONFIG": str(self.setup.kubeconfig)}
+        plan = self.setup.results / "smoke.tfplan"
+        terraform = Terraform(self.runner, self.setup.environment_root, log=self.setup.results / "terraform.log", env=env)
+        terraform.init()
+        terraform.plan(plan)
+        terraform.apply(plan)
+
+    def _wait_applications(self, _: Result | None = None) -> None:
+        while True:
+            listing = self.runner.run(self.kubectl("--namespace", ARGOCD_CHART["namespace"], "get", "applications.argoproj.io", "--output", "json"),
+                                      check=False)
+            pending = _pending_applications(listing.stdout)
+            if listing.ok and not pending:
+                return
+            if self.clock() + RETRY_EVERY >= self.deadline:
+                raise SmokeFailed(f"timed out waiting for applications to be Synced and Healthy: {', '.join(pending) or 'none listed'}")
+            self.sleep(RETRY_EVERY)
+
+    def _read_spans(self, result: Result | None) -> None:
+        """The suite writes what it saw and what it missed; a failed suite fails the run with that."""
+        report = self.setup.results / "spans.json"
+        data = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {}
+        self.result.spans = data or None
+        self.result.first_span_seconds = data.get("first_span_seconds")
+        summary = data.get("summary", "")
+        if summary:
+            self.out("smoke:   " + "\n         ".join(summary.splitlines()))
+        if result is not None and not result.ok:
+            tail = " ".join((result.stdout or result.stderr).strip().splitlines()[-3:])
+            raise SmokeFailed("spans did not arrive as expected:\n  " + "\n  ".join(summary.splitlines()) if summary
+                              else f"the in-cluster suite failed: {tail}")
+
+    def _diagnostics(self) -> Path:
+        folder = self.setup.results / "diagnostics"
+        folder.mkdir(parents=True, exist_ok=True)
+        for namespace in self.setup.namespaces:
+            target = folder / namespace
+            target.mkdir(exist_ok=True)
+            for name, args in (("events.txt", ("get", "events", "--sort-by=.lastTimestamp", "--output", "wide")),
+                               ("pods.txt", ("get", "pods", "--output", "wide")),
+                               ("describe-pods.txt", ("describe", "pods"))):
+                result = self.runner.run(self.kubectl("--namespace", namespace, *args), check=False, timeout=60)
+                (target / name).write_text(result.stdout + result.stderr, encoding="utf-8")
+            pods = self.runner.run(self.kubectl("--namespace", namespace, "get", "pods", "--output", "name"), check=False, timeout=60)
+            for pod in pods.stdout.split():
+                logs = self.runner.run(self.kubectl("--namespace", namespace, "logs", pod, "--all-containers", "--prefix"), check=False, timeout=60)
+                (target / f"{pod.split('/')[-1]}.log").write_text(logs.stdout + logs.stderr, encoding="utf-8")
+        self.out(f"smoke: diagnostics written to {folder} (with the values and manifests used in {self.setup.results})")
+        return folder
+
+    def _teardown(self, result: SmokeResult) -> None:
+        if not self.cluster_created:
+            return
+        started = self.clock()
+        if self.keep:
+            result.kept = True
+            result.phases["teardown"] = PhaseResult("teardown", "skipped", 0.0, "--keep")
+            self.out(f"smoke: kept cluster {self.setup.cluster_name} (kubeconfig {self.setup.kubeconfig}); "
+                     f"delete it with: kind delete cluster --name {self.setup.cluster_name}")
+            return
+        self.out(f"smoke: [teardown] deleting cluster {self.setup.cluster_name}")
+        deleted = self.runner.run(["kind", "delete", "cluster", "--name", self.setup.cluster_name], check=False, timeout=300)
+        status = "passed" if deleted.ok else "failed"
+        result.phases["teardown"] = PhaseResult("teardown", status, self.clock() - started,
+                                                "" if deleted.ok else f"kind delete cluster failed: {deleted.stderr.strip()[-200:]}")
+
+    def _write_reports(self, result: SmokeResult) -> None:
+        report = {
+            "ok": result.ok, "environment": self.setup.stack.environment, "via": self.via, "cluster": self.setup.cluster_name,
+            "interrupted": result.interrupted, "kept": result.kept, "error": result.error,
+            "phases": [{"name": p.name, "status": p.status, "seconds": round(p.seconds, 1), "message": p.message}
+                       for p in result.phases.values() if not (p.name == "argocd" and self.via != "argocd")],
+            "first_span_seconds": result.first_span_seconds, "spans": result.spans,
+            "diagnostics": str(result.diagnostics) if result.diagnostics else None,
+        }
+        (self.setup.results / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        self.junit_path.parent.mkdir(parents=True, exist_ok=True)
+        self.junit_path.write_text(junit(result, self.via), encoding="utf-8")
+        self.out("smoke: timings: " + ", ".join(f"{p['name']} {p['seconds']}s" for p in report["phases"] if p["status"] != "skipped")
+                 + (f", first span after {result.first_span_seconds:.1f}s" if result.first_span_seconds is not None else ""))
+
+
+class PreflightFailed(SmokeFailed):
+    def __init__(self, missing: list[preflight.Missing]) -> None:
+        super().__init__("this host cannot run the smoke test:\n  " + "\n  ".join(f"- {m}" for m in missing))
+        self.missing = missing
+
+
+def _pending_applications(listing: str) -> list[str]:
+    try:
+        items = json.loads(listing or "{}").get("items", [])
+    except ValueError:
+        return ["(unreadable application list)"]
+    pending = []
+    for item in items:
+        status = item.get("status", {})
+        sync, health = status.get("sync", {}).get("status"), status.get("health", {}).get("status")
+        if sync != "Synced" or health != "Healthy":
+            pending.append(f"{item.get('metadata', {}).get('name')} ({sync or '?'}/{health or '?'})")
+    return pending if items else ["(no applications yet)"]
+
+
+def junit(result: SmokeResult, via: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    phases = [p for p in result.phases.values() if not (p.name == "argocd" and via != "argocd")]
+    failures = sum(1 for p in phases if p.status == "failed")
+    skipped = sum(1 for p in phases if p.status == "skipped")
+    total = sum(p.seconds for p in phases)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="otelstack smoke" tests="{len(phases)}" failures="{failures}" errors="0" time="{total:.1f}">',
+           f'  <testsuite name="otelstack smoke" tests="{len(phases)}" failures="{failures}" errors="0" skipped="{skipped}" time="{total:.1f}">']
+    for phase in phases:
+        out.append(f'    <testcase classname="otelstack.smoke" name="{phase.name}" time="{phase.seconds:.1f}">')
+        if phase.status == "failed":
+            out.append(f"      <failure message={quoteattr(phase.message or 'failed')} type=\"smoke\"/>")
+        elif phase.status == "skipped":
+            out.append(f"      <skipped message={quoteattr(phase.message or 'not reached')}/>")
+        out.append("    </testcase>")
+    out += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(out) + "\n"

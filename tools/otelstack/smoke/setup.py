@@ -1,0 +1,132 @@
+"""Everything a smoke run needs, derived from the stack definition and the sample chart: no value
+is written twice. Helm values and manifests come from the same composition as the Argo CD
+applications; the expected spans come from the sample chart's `traffic`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+import yaml
+
+from otelstack import wiring
+from otelstack.render import render_environment
+from otelstack.render.compose import Application, chart_fullname
+from otelstack.render.templates import TemplateSet
+from otelstack.smoke.spans import Expected
+from otelstack.stack import Stack, StackFile
+
+SAMPLE_RELEASE = "sample-app"
+ARGOCD_CHART = {"repository": "https://argoproj.github.io/argo-helm", "name": "argo-cd", "version": "7.7.11", "namespace": "argocd"}
+
+
+def sample_chart_dir() -> Path:
+    return Path(str(importlib_resources.files("otelstack") / "helm-charts" / "sample-app"))
+
+
+def sample_values() -> dict:
+    return yaml.safe_load((sample_chart_dir() / "values.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class HelmRelease:
+    name: str
+    namespace: str
+    repository: str
+    chart: str
+    version: str
+    values_file: Path | None = None
+    workload: tuple[str, str] | None = None  # (kind, name) to wait for
+
+
+@dataclass
+class SmokeSetup:
+    stack: Stack
+    cluster_name: str
+    results: Path
+    cert_manager: HelmRelease | None
+    operator: HelmRelease
+    beyla: HelmRelease
+    collector_name: str
+    collector_namespace: str
+    collector_workload: tuple[str, str]
+    manifests_dir: Path
+    sample_namespace: str
+    service_name: str
+    traffic: list[Expected]
+    load_job: str
+    namespaces: list[str] = field(default_factory=list)
+    environment_root: Path | None = None
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.results / "kubeconfig"
+
+    @property
+    def kind_config(self) -> Path:
+        return self.results / "kind-config.yaml"
+
+    @property
+    def stack_file(self) -> Path:
+        return Path(self.stack.stack_file)
+
+
+def new_cluster_name() -> str:
+    return f"otelstack-smoke-{secrets.token_hex(3)}"
+
+
+def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name: str | None = None, write: bool = True) -> SmokeSetup:
+    """Resolve the environment and, unless `write` is False (dry run), write the values and manifests
+    it installs into `results` (rendered exactly as for the Argo CD applications)."""
+    stack = stack_file.resolve(environment)
+    outputs, composition = render_environment(stack, TemplateSet(stack_file.root))
+    values_dir, manifests_dir = results / "values", results / "manifests"
+    releases: dict[str, HelmRelease] = {}
+    for app in composition.applications:
+        if app.values is None:
+            continue
+        values_path = values_dir / f"{app.name}.yaml"
+        releases[app.component] = _release(stack, app, values_path)
+        if write:
+            values_path.parent.mkdir(parents=True, exist_ok=True)
+            values_path.write_text(outputs[f"terraform/environments/{environment}/{app.values_file}"], encoding="utf-8")
+    if write:
+        manifests_dir.mkdir(parents=True, exist_ok=True)
+        for rel, text in outputs.items():
+            if rel.startswith(f"manifests/rendered/{environment}/"):
+                (manifests_dir / Path(rel).name).write_text(text, encoding="utf-8")
+        (results / "kind-config.yaml").write_text((importlib_resources.files("otelstack") / "data" / "smoke" / "kind-config.yaml").read_text(), encoding="utf-8")
+    collector = stack.collector
+    sample = sample_values()
+    traffic = [Expected(t["method"], t["route"], int(t["status"])) for t in sample["traffic"]]
+    namespaces = [r.namespace for r in releases.values()] + [collector["namespace"], stack.smoke_namespace]
+    return SmokeSetup(
+        stack=stack,
+        cluster_name=cluster_name or new_cluster_name(),
+        results=results,
+        cert_manager=releases.get("cert-manager"),
+        operator=releases["operator"],
+        beyla=releases["beyla"],
+        collector_name=collector["name"],
+        collector_namespace=collector["namespace"],
+        collector_workload=wiring.collector_workload(collector["name"], collector.get("mode", "deployment")),
+        manifests_dir=manifests_dir,
+        sample_namespace=stack.smoke_namespace,
+        service_name=sample["serviceName"],
+        traffic=traffic,
+        load_job=f"{sample['serviceName']}-load",
+        namespaces=list(dict.fromkeys(namespaces)),
+        environment_root=stack_file.root / "terraform" / "environments" / environment,
+    )
+
+
+def _release(stack: Stack, app: Application, values_path: Path) -> HelmRelease:
+    source = app.spec["source"]
+    release = source["release_name"]
+    workload = None
+    fullname = chart_fullname(release, source["chart"])
+    workload = {"operator": ("deployment", fullname), "beyla": ("daemonset", fullname),
+                "cert-manager": ("deployment", f"{fullname}-webhook")}.get(app.component)
+    return HelmRelease(release, app.namespace, source["repo_url"], source["chart"], source["target_revision"], values_path, workload)
