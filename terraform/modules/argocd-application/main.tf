@@ -14,7 +14,8 @@ resource "argocd_application" "this" {
     project = var.application.project
 
     destination {
-      server    = var.application.destination.server
+      server    = try(var.application.destination.server, null)
+      name      = try(var.application.destination.name, null)
       namespace = var.application.destination.namespace
     }
 

@@ -15,7 +15,8 @@ variable "applications" {
     tier      = number
     project   = optional(string, "default")
     destination = object({
-      server    = string
+      server    = optional(string)
+      name      = optional(string)
       namespace = string
     })
     source = object({
@@ -49,6 +50,11 @@ variable "applications" {
   validation {
     condition     = alltrue([for name, app in var.applications : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", name)) && length(name) <= 63])
     error_message = "Application names must be DNS-1123 labels of at most 63 characters."
+  }
+
+  validation {
+    condition     = alltrue([for app in var.applications : (app.destination.server == null) != (app.destination.name == null)])
+    error_message = "Each destination names its cluster by server (API URL) or by name (as registered in Argo CD), not both."
   }
 
   validation {

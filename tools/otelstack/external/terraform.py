@@ -85,6 +85,13 @@ class Terraform:
                       "(TF_CLI_CONFIG_FILE) at it with provider_installation { filesystem_mirror { path = \"DIR\" } }; "
                       "or set TF_PLUGIN_CACHE_DIR to a directory that already holds the provider"),
             )
+        if step == "init" and ("Failed to download module" in output or "Could not download module" in output):
+            found = re.search(r'module "?([\w.-]+)"?', output)
+            return TerraformError(
+                f"terraform init could not download module {found.group(1) if found else ''} for {self.workdir}: {error_summary(output)}".replace("module  ", "module "),
+                hint=("the module source is terraform.moduleSource in otelstack.yaml: a git URL needs network access to it; "
+                      "point it at a local copy or an internal mirror of the otelstack repository"),
+            )
         if "Saved plan is stale" in output:
             return StalePlan("the saved plan is stale: the state changed since it was made", hint="run `otelstack plan` again")
         if "argocd" in output.lower() and any(marker in output for marker in ARGOCD_UNREACHABLE):

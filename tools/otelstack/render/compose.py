@@ -58,6 +58,13 @@ def deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
+def destination(stack: Stack, namespace: str) -> dict:
+    """Argo CD names a cluster by API server URL (`server`) or by its registered name (`name`)."""
+    target = stack.data["argocd"]["destination"]
+    key = "server" if target.startswith("https://") else "name"
+    return {key: target, "namespace": namespace}
+
+
 def rendered_path(stack: Stack) -> str:
     return f"manifests/rendered/{stack.environment}"
 
@@ -105,7 +112,7 @@ def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *
         "component": component,
         "tier": tier,
         "project": stack.data["argocd"]["project"],
-        "destination": {"server": stack.data["argocd"]["destination"], "namespace": section["namespace"]},
+        "destination": destination(stack, section["namespace"]),
         "source": {
             "repo_url": chart["repository"],
             "chart": chart["name"],
@@ -179,7 +186,7 @@ def _collector(stack: Stack) -> Application:
         "component": "collector",
         "tier": TIER_WORKLOADS,
         "project": stack.data["argocd"]["project"],
-        "destination": {"server": stack.data["argocd"]["destination"], "namespace": collector["namespace"]},
+        "destination": destination(stack, collector["namespace"]),
         "source": {
             "repo_url": repo["url"],
             "chart": None,

@@ -134,7 +134,10 @@ def _check(stack_file: StackFile) -> list[OtelstackError]:
             problems.append(UsageError(message, location=location, hint=hint))
 
     for p in schemacheck.check(full, doc, schema=full_schema):
-        add(p.location, p.message, p.hint)
+        hint = p.hint
+        if p.kind == "required" and p.message.endswith("'version'"):
+            hint = f"add `version: {SCHEMA_VERSION}` (the stack definition's schema version) at the top"
+        add(p.location, p.message, hint)
     if problems:
         return problems  # environments cannot be resolved on a broken base
     for env in stack_file.environments:

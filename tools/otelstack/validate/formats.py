@@ -12,11 +12,10 @@ import json
 from typing import Callable
 from xml.sax.saxutils import quoteattr
 
-from otelstack import __version__
+from otelstack import PROJECT_URL, __version__
 from otelstack.validate.finding import Report, Severity
 from otelstack.validate.rules import by_id
 
-INFO_URI = "https://github.com/otelstack/otelstack"
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -106,7 +105,7 @@ def as_sarif(report: Report, colour: bool = False) -> str:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "otelstack", "version": __version__, "informationUri": INFO_URI, "rules": rules}},
+            "tool": {"driver": {"name": "otelstack", "version": __version__, "informationUri": PROJECT_URL, "rules": rules}},
             "originalUriBaseIds": {"SRCROOT": {"description": {"text": "the PATH given to otelstack validate"}}},
             "results": results,
         }],

@@ -381,7 +381,7 @@ def _stack_app_doc(spec_doc: Located, name: str, argocd_namespace: str) -> Locat
     }
     for target, source_path in moves.items():
         doc.locations[target] = spec_doc.location(source_path)
-    for key in ("server", "namespace", "name"):
+    for key in data["spec"]["destination"]:
         doc.locations[("spec", "destination", key)] = spec_doc.location(base + ("destination", key))
     for index, _ in enumerate(data["spec"]["syncPolicy"]["syncOptions"]):
         doc.locations[("spec", "syncPolicy", "syncOptions", index)] = spec_doc.location(base + ("sync_options", index))

@@ -113,3 +113,26 @@ run "rejects_missing_values" {
   }
   expect_failures = [output.applications]
 }
+
+run "accepts_a_cluster_by_name" {
+  command = plan
+  variables {
+    applications = merge(var.applications, {
+      collector = merge(var.applications.collector, { destination = { name = "prod-eu-1", namespace = "otel" } })
+    })
+  }
+  assert {
+    condition     = output.applications["collector"].destination.name == "prod-eu-1" && output.applications["collector"].destination.server == null
+    error_message = "A destination may name its cluster instead of giving its API server."
+  }
+}
+
+run "rejects_server_and_name_together" {
+  command = plan
+  variables {
+    applications = merge(var.applications, {
+      collector = merge(var.applications.collector, { destination = { server = "https://x", name = "x", namespace = "otel" } })
+    })
+  }
+  expect_failures = [var.applications]
+}
