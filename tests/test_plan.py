@@ -178,7 +178,7 @@ def test_default_base_is_the_merge_base_with_the_default_branch(git_repo: Path):
     collector.write_text(collector.read_text().replace("replicas: 2", "replicas: 4"))
     subprocess.run(["git", "commit", "-qam", "scale"], cwd=git_repo, check=True, env=env)
     target = Target(git_repo, git_repo / "terraform/environments/production", "production", git_repo / "otelstack.yaml")
-    diffs, label, note = _manifests(target, None, ProcessRunner())
+    diffs, label, note, _ = _manifests(target, None, ProcessRunner())
     assert label.startswith("merge base with main") and note == ""
     assert [d.path for d in diffs] == ["manifests/rendered/production/collector.yaml"]
 

@@ -157,6 +157,10 @@ def test_security_fs_mount_renders_volume_objects(stack_repo: Path):
     path = stack_repo / "otelstack.yaml"
     replace_in(path, "    version: 1.4.13 # Beyla 1.8.8\n", "    version: 1.7.3 # Beyla 2.0.3\n")
     replace_in(path, "  mountSecurityFs: false\n", "  mountSecurityFs: true\n")
+    # The fleet cluster that holds Beyla back on an older chart cannot take the mount: the error names it.
+    held_back = run_cli(["render"], cwd=stack_repo)
+    assert held_back.code == 2 and "cluster 'us-east-1'" in held_back.err and "otelstack.yaml:" in held_back.err
+    replace_in(path, "          version: 1.4.12 # held back on Beyla 1.8.6\n", "          version: 1.7.3\n")
     assert run_cli(["render"], cwd=stack_repo).code == 0
     values = yaml.safe_load((stack_repo / "terraform/environments/kind/values/beyla.yaml").read_text())
     assert values["volumes"] == [{"name": "security-fs", "hostPath": {"path": "/sys/kernel/security", "type": "Directory"}}]

@@ -12,7 +12,7 @@ from otelstack.stack import load_stack
 def test_bundled_stack_is_valid(repo_root: Path):
     stack_file = load_stack(repo_root / "otelstack.yaml", "otelstack.yaml")
     assert stack_file.problems == []
-    assert stack_file.environments == ["kind", "production"]
+    assert stack_file.environments == ["kind", "production", "fleet", "kind-fleet"]
 
 
 def test_environment_overrides_merge_and_keep_locations(repo_root: Path):

@@ -24,7 +24,7 @@ def test_fmt(terraform_bin: str):
 
 
 def test_there_are_offline_test_suites():
-    assert [p.relative_to(REPO).as_posix() for p in TEST_DIRS] == ["terraform/modules/stack-spec"]
+    assert [p.relative_to(REPO).as_posix() for p in TEST_DIRS] == ["terraform/modules/fleet-spec", "terraform/modules/stack-spec"]
 
 
 @pytest.mark.parametrize("directory", TEST_DIRS, ids=lambda p: p.relative_to(REPO).as_posix())

@@ -72,6 +72,7 @@ class PlanReport:
     base_label: str = ""
     base_note: str = ""
     findings: list = field(default_factory=list)
+    fleet: list | None = None  # fleet.diff.ClusterChange per cluster, for a fleet environment
 
     @property
     def environment(self) -> str | None:
@@ -183,23 +184,45 @@ def plan(target: Target, *, base: str | None = None, runner: Runner | None = Non
         "files": files,
     }
     target.meta_file.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    manifests, base_label, base_note = _manifests(target, base, runner)
-    return PlanReport(target, counts, summary, manifests, base_label, base_note, report.findings)
+    manifests, base_label, base_note, ref = _manifests(target, base, runner)
+    return PlanReport(target, counts, summary, manifests, base_label, base_note, report.findings,
+                      _fleet(target, ref, runner))
 
 
-def _manifests(target: Target, base: str | None, runner: Runner) -> tuple[list[FileDiff] | None, str, str]:
+def _fleet(target: Target, ref: str | None, runner: Runner):
+    """For a fleet environment: per cluster, what the change does (base and head expanded)."""
+    from otelstack.fleet import expand_environment
+    from otelstack.fleet.diff import base_expansion, fleet_diff
+    from otelstack.stack import load_stack
+
+    if target.stack_file is None or not target.environment:
+        return None
+    stack_file = load_stack(target.stack_file, target.stack_file.name)
+    if not stack_file.is_fleet(target.environment):
+        return None
+    head = expand_environment(stack_file, target.environment)
+    base = None
+    if ref is not None:
+        git = Git(runner, target.repo_root)
+        top = git.toplevel()
+        rel = target.stack_file.resolve().relative_to(top.resolve()).as_posix()
+        base = base_expansion(lambda name: git.show(ref, rel if name == "otelstack.yaml" else name), target.environment)
+    return fleet_diff(base, head)
+
+
+def _manifests(target: Target, base: str | None, runner: Runner) -> tuple[list[FileDiff] | None, str, str, str | None]:
     if not target.environment:
-        return None, "", "not compared: no environment (plan with --env to diff its rendered manifests)"
+        return None, "", "not compared: no environment (plan with --env to diff its rendered manifests)", None
     git = Git(runner, target.repo_root)
     if not git.is_repo():
-        return None, "", "not compared: not a git repository"
+        return None, "", "not compared: not a git repository", None
     if base is None:
         branch = git.default_branch()
         if branch is None:
-            return None, "", "not compared: no default branch found (pass --base REF)"
+            return None, "", "not compared: no default branch found (pass --base REF)", None
         merge_base = git.merge_base(branch)
         if merge_base is None:
-            return None, "", f"not compared: no merge base with {branch}"
+            return None, "", f"not compared: no merge base with {branch}", None
         label = f"merge base with {branch} ({merge_base[:12]})"
         ref = merge_base
     else:
@@ -210,7 +233,7 @@ def _manifests(target: Target, base: str | None, runner: Runner) -> tuple[list[F
     top = git.toplevel()
     prefix = target.repo_root.resolve().relative_to(top.resolve()).as_posix() if target.repo_root.resolve() != top.resolve() else ""
     directory = f"{prefix}/manifests/rendered/{target.environment}" if prefix else f"manifests/rendered/{target.environment}"
-    return manifest_diffs(git, ref, top, directory), label, ""
+    return manifest_diffs(git, ref, top, directory), label, "", ref
 
 
 class ValidationFailed(OtelstackError):

@@ -30,8 +30,9 @@ def environment_root(environment: str) -> str:
 
 
 def header(stack: Stack, comment: str = "#") -> str:
+    where = f"environment {stack.environment}" + (f", cluster {stack.cluster}" if stack.cluster else "")
     return (
-        f"{comment} {GENERATED_MARKER} from {stack.stack_file} (environment {stack.environment}).\n"
+        f"{comment} {GENERATED_MARKER} from {stack.stack_file} ({where}).\n"
         f"{comment} Do not edit: change {stack.stack_file}, then run `otelstack render`."
     )
 
@@ -42,35 +43,64 @@ class RenderResult:
     compositions: dict[str, Composition]
 
 
-def render_environment(stack: Stack, templates: TemplateSet) -> tuple[dict[str, str], Composition]:
-    composition = compose(stack)
+def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, folder: str) -> dict[str, str]:
+    """The collector CR (with its Namespace) and the Instrumentation, rendered into `folder`."""
     labels = {"app.kubernetes.io/managed-by": MANAGED_BY, "app.kubernetes.io/part-of": "otelstack"}
     outputs: dict[str, str] = {}
-    manifests = rendered_path(stack)
-    outputs[f"{manifests}/collector.yaml"] = templates.render(
+    outputs[f"{folder}/collector.yaml"] = templates.render(
         "collector.yaml.j2", header=header(stack), collector=stack.collector, labels=labels
     )
     if stack.instrumentation.get("enabled"):
-        outputs[f"{manifests}/instrumentation.yaml"] = templates.render(
+        outputs[f"{folder}/instrumentation.yaml"] = templates.render(
             "instrumentation.yaml.j2", header=header(stack), instrumentation=stack.instrumentation,
             collector=stack.collector, endpoint=composition.instrumentation_endpoint,
             protocol={"grpc": "grpc", "http": "http/protobuf"}[stack.instrumentation.get("protocol", "http")], labels=labels,
         )
-    for rel, text in list(outputs.items()):
+    for rel, text in outputs.items():
         _require_yaml(rel, text, templates.origin)
+    return outputs
+
+
+def _values(stack: Stack, composition: Composition, folder: str) -> dict[str, str]:
+    return {f"{folder}/{app.name}.yaml": header(stack) + "\n" + dump_yaml(app.values)
+            for app in composition.applications if app.values is not None}
+
+
+def _tfvars(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_environment(stack: Stack, templates: TemplateSet) -> tuple[dict[str, str], Composition]:
+    composition = compose(stack)
+    outputs = _manifests(stack, composition, templates, rendered_path(stack))
     root = environment_root(stack.environment)
     outputs[f"{root}/main.tf"] = templates.render(
         "environment/main.tf.j2", header=header(stack), module_source=stack.module_source,
         provider_version=stack.provider_version,
     )
-    applications = {}
-    for app in composition.applications:
-        applications[app.name] = app.spec
-        if app.values is not None:
-            outputs[f"{root}/{app.values_file}"] = header(stack) + "\n" + dump_yaml(app.values)
-    tfvars = {"argocd_namespace": stack.data["argocd"]["namespace"], "applications": applications}
-    outputs[f"{root}/{TFVARS_NAME}"] = json.dumps(tfvars, indent=2, ensure_ascii=False) + "\n"
+    outputs.update(_values(stack, composition, f"{root}/values"))
+    applications = {app.name: app.spec for app in composition.applications}
+    outputs[f"{root}/{TFVARS_NAME}"] = _tfvars({"argocd_namespace": stack.data["argocd"]["namespace"], "applications": applications})
     return outputs, composition
+
+
+def render_fleet_environment(stack_file: StackFile, environment: str, templates: TemplateSet):
+    """A fleet environment: per cluster its manifests and values; one root with ApplicationSets."""
+    from otelstack.fleet.compose import compose_fleet, tfvars
+
+    fleet = compose_fleet(stack_file, environment)
+    outputs: dict[str, str] = {}
+    root = environment_root(environment)
+    for member in fleet.clusters:
+        outputs.update(_manifests(member.stack, member.composition, templates, f"{rendered_path(member.stack)}/{member.name}"))
+        outputs.update(_values(member.stack, member.composition, f"{root}/values/{member.name}"))
+    stack = fleet.stack
+    outputs[f"{root}/main.tf"] = templates.render(
+        "environment/fleet.tf.j2", header=header(stack), module_source=stack.fleet_module_source,
+        provider_version=stack.provider_version,
+    )
+    outputs[f"{root}/{TFVARS_NAME}"] = _tfvars(tfvars(fleet))
+    return outputs, fleet
 
 
 def _require_yaml(rel: str, text: str, origin: str) -> None:
@@ -89,7 +119,10 @@ def render(stack_file: StackFile, environments: list[str] | None = None) -> Rend
     outputs: dict[str, str] = {}
     compositions: dict[str, Composition] = {}
     for env in environments or stack_file.environments:
-        env_outputs, composition = render_environment(stack_file.resolve(env), templates)
+        if stack_file.is_fleet(env):
+            env_outputs, composition = render_fleet_environment(stack_file, env, templates)
+        else:
+            env_outputs, composition = render_environment(stack_file.resolve(env), templates)
         outputs.update(env_outputs)
         compositions[env] = composition
     return RenderResult(outputs, compositions)

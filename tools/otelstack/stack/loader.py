@@ -17,7 +17,7 @@ from otelstack.yamlsource import load_yaml, read_text
 
 DEFAULT_FILENAME = "otelstack.yaml"
 SCHEMA_VERSION = 1
-_NOT_OVERRIDABLE = ("version", "environments")
+_NOT_OVERRIDABLE = ("version", "environments", "clusters")
 
 
 def find_stack_file(start: FsPath | None = None) -> FsPath | None:
@@ -73,10 +73,43 @@ class StackFile:
     def stacks(self) -> list[Stack]:
         return [self.resolve(env) for env in self.environments]
 
+    def is_fleet(self, environment: str) -> bool:
+        return bool(self.doc.get(("environments", environment, "fleet")))
+
+    def clusters(self, environment: str) -> list[Cluster]:
+        found = []
+        for index, item in enumerate(self.doc.get(("clusters",)) or []):
+            if isinstance(item, dict) and item.get("environment") == environment:
+                found.append(Cluster(item["name"], item["server"], dict(item.get("labels") or {}),
+                                     dict(item.get("annotations") or {}), index, self.doc.location(("clusters", index))))
+        return found
+
+    def resolve_cluster(self, environment: str, cluster: "Cluster") -> Stack:
+        """The environment's stack with the cluster's own overrides on top."""
+        key = f"{environment}/{cluster.name}"
+        if key not in self._resolved:
+            env_stack = self.resolve(environment)
+            overrides = self.doc.sub(("clusters", cluster.index, "overrides"))
+            merged = env_stack.doc
+            if isinstance(overrides.data, dict):
+                allowed = {k: v for k, v in overrides.data.items() if k not in _NOT_OVERRIDABLE}
+                merged = merge_located(env_stack.doc, Located(allowed, overrides.file, overrides.locations, overrides.key_locations))
+            self._resolved[key] = Stack(environment, merged, self.display, cluster=cluster.name)
+        return self._resolved[key]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    server: str
+    labels: dict
+    annotations: dict
+    index: int  # position in the clusters list
+    location: Location
+
 
 def _base(doc: Located) -> Located:
-    base = Located({k: v for k, v in doc.data.items() if k != "environments"}, doc.file, doc.locations, doc.key_locations)
-    return base
+    return Located({k: v for k, v in doc.data.items() if k not in ("environments", "clusters")}, doc.file, doc.locations, doc.key_locations)
 
 
 def _merged(doc: Located, environment: str) -> Located:
@@ -153,4 +186,38 @@ def _check(stack_file: StackFile) -> list[OtelstackError]:
             continue
         for location, message, hint in check_semantics(stack_file.resolve(env)):
             add(location, message, hint)
+    if not problems:
+        for location, message, hint in _check_clusters(stack_file, per_env, env_schema):
+            add(location, message, hint)
+    return problems
+
+
+def _check_clusters(stack_file: StackFile, validator, schema) -> list[tuple[Location, str, str]]:
+    from otelstack.stack.semantics import check_semantics
+
+    doc = stack_file.doc
+    problems = []
+    seen: dict[str, int] = {}
+    fleets = [env for env in stack_file.environments if stack_file.is_fleet(env)]
+    for index, item in enumerate(doc.get(("clusters",)) or []):
+        name, env = item["name"], item["environment"]
+        if name in seen:
+            problems.append((doc.location(("clusters", index, "name")), f"cluster {name!r} is declared twice (first as clusters[{seen[name]}])", "cluster names are unique: they name the generated applications"))
+            continue
+        seen[name] = index
+        if env not in stack_file.environments or not stack_file.is_fleet(env):
+            hint = f"fleet environments: {', '.join(fleets)}" if fleets else "set `fleet: true` on the environment the cluster belongs to"
+            problems.append((doc.location(("clusters", index, "environment")), f"cluster {name!r}: environment {env!r} is not a fleet environment", hint))
+            continue
+        overrides = doc.get(("clusters", index, "overrides"))
+        for key in (overrides or {}):
+            if key in _NOT_OVERRIDABLE:
+                problems.append((doc.key_location(("clusters", index, "overrides", key)), f"cluster {name!r} cannot override {key!r}", ""))
+        cluster = next(c for c in stack_file.clusters(env) if c.index == index)
+        resolved = stack_file.resolve_cluster(env, cluster)
+        found = [(p.location, f"cluster {name!r}: {p.message}", p.hint) for p in schemacheck.check(validator, resolved.doc, schema=schema)]
+        problems += found or [(loc, f"cluster {name!r}: {message}", hint) for loc, message, hint in check_semantics(resolved)]
+    for env in fleets:
+        if not stack_file.clusters(env):
+            problems.append((doc.location(("environments", env, "fleet")), f"fleet environment {env!r} has no clusters", "add clusters with `environment: " + env + "`"))
     return problems

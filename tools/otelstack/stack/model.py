@@ -10,6 +10,7 @@ from otelstack.source import Located, Location, Path
 DEFAULT_MODULE_SOURCE = "../../modules/otelstack"
 DEFAULT_PROVIDER_VERSION = "~> 7.0"
 DEFAULT_KUBERNETES_VERSION = "1.32"
+DEFAULT_ARGOCD_VERSION = "2.13"
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Stack:
     environment: str
     doc: Located  # merged document, locations point into the stack file
     stack_file: str  # path of the stack definition, relative to the repo root
+    cluster: str = ""  # set for one cluster of a fleet environment
 
     def get(self, *path: Any, default: Any = None) -> Any:
         return self.doc.get(path, default)
@@ -61,8 +63,18 @@ class Stack:
         return self.get("terraform", "moduleSource", default=DEFAULT_MODULE_SOURCE)
 
     @property
+    def fleet_module_source(self) -> str:
+        """The fleet module, beside the single-cluster one (same repository, same ref)."""
+        default = self.module_source.replace("modules/otelstack", "modules/otelstack-fleet", 1)
+        return self.get("terraform", "fleetModuleSource", default=default)
+
+    @property
     def provider_version(self) -> str:
         return self.get("terraform", "argocdProviderVersion", default=DEFAULT_PROVIDER_VERSION)
+
+    @property
+    def argocd_version(self) -> str:
+        return str(self.get("argocd", "version", default=DEFAULT_ARGOCD_VERSION))
 
     @property
     def kubernetes_version(self) -> str:

@@ -28,6 +28,7 @@ class Config:
     rules: dict[str, str] = field(default_factory=dict)
     kubernetes_version: str | None = None
     exclude: list[str] = field(default_factory=list)
+    argocd_version: str | None = None
 
 
 def level_of(setting: Any) -> str | None:
@@ -53,10 +54,10 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     doc = loaded.documents[0] if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError(f"{display} must be a mapping", location=Location(display))
-    unknown = set(data) - {"rules", "kubernetesVersion", "exclude"}
+    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude"}
     if unknown:
         key = sorted(unknown)[0]
-        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, exclude")
+        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, argocdVersion, exclude")
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise UsageError(f"rules in {display} must map rule ids to off/error/warning/info", location=doc.location(("rules",)))
@@ -64,8 +65,9 @@ def load_config(root: str, explicit: str | None = None) -> Config:
         if level_of(setting) is None:
             raise UsageError(f"rule {rule}: {setting!r} is not one of {', '.join(LEVELS)}", location=doc.location(("rules", rule)))
     version = data.get("kubernetesVersion")
+    argocd = data.get("argocdVersion")
     return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
-                  list(data.get("exclude") or []))
+                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None)
 
 
 def parse_rule_options(options: tuple[str, ...]) -> dict[str, str]:

@@ -18,8 +18,10 @@ from otelstack.hcl import FileRef, load_hcl
 from otelstack.source import Located, Location, Unknown
 from otelstack.stack import DEFAULT_FILENAME
 from otelstack.validate.finding import Problem
+from otelstack.specs import stack_app_doc, stack_appset_doc
 from otelstack.validate.model import (
     Application,
+    ApplicationSetModel,
     AppSource,
     Collector,
     KubeObject,
@@ -30,6 +32,7 @@ from otelstack.validate.model import (
     identify_sources,
     normalize_terraform,
     sources_as_list,
+    tf_application_set_schema,
 )
 from otelstack.yamlsource import YamlDocuments, load_yaml, read_text
 
@@ -93,6 +96,7 @@ class Loader:
                 self._problem(rule, Location(item.display), "file is nested too deeply to check")
             except Exception as exc:  # a bug must not end the run: report it on the file
                 self._problem("internal-error", Location(item.display), f"otelstack failed on this file: {type(exc).__name__}: {exc}")
+        self._expand()
         self._link()
 
     def _problem(self, rule: str, location: Location, message: str, hint: str = "") -> None:
@@ -134,7 +138,22 @@ class Loader:
             if block.type == "resource" and len(block.labels) == 2 and block.labels[0] == "argocd_application":
                 self._tf_application(file, block)
             elif block.type == "resource" and len(block.labels) == 2 and block.labels[0] == "argocd_application_set":
-                self.platform.application_sets.append(("terraform", file, block))
+                doc = normalize_terraform(block.doc, tf_application_set_schema())
+                self.platform.application_sets.append(ApplicationSetModel(
+                    doc.get(("metadata", "name")), _template_sources(doc), "terraform", file,
+                    f"argocd_application_set.{block.labels[1]}", raw=block.doc))
+            elif block.type == "resource" and len(block.labels) == 2 and block.labels[0] == "argocd_cluster":
+                self._tf_cluster(block)
+
+    def _tf_cluster(self, block) -> None:
+        from otelstack.fleet.expand import ClusterTarget
+
+        data = block.doc.data
+        server, name = data.get("server"), data.get("name", data.get("server"))
+        metadata = (data.get("metadata") or [{}])[0] if isinstance(data.get("metadata"), list) else {}
+        labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
+        if all(isinstance(v, str) for v in (server, name)) and isinstance(labels, dict) and isinstance(annotations, dict):
+            self.platform.clusters.append(ClusterTarget(name, server, _pairs(labels), _pairs(annotations), True, block.location))
 
     def _tf_application(self, file: SourceFile, block) -> None:
         raw = block.doc
@@ -166,7 +185,29 @@ class Loader:
                 self._add_application(Application(shaped.get(("metadata", "name")), shaped, "yaml", file,
                                                   address=f"Application/{shaped.get(('metadata', 'name'))}"))
             elif data["kind"] == "ApplicationSet" and data["apiVersion"].startswith("argoproj.io/"):
-                self.platform.application_sets.append(("yaml", file, doc))
+                self.platform.application_sets.append(ApplicationSetModel(
+                    doc.get(("metadata", "name")), _template_sources(doc), "yaml", file, f"ApplicationSet/{doc.get(('metadata', 'name'))}"))
+            elif data["kind"] == "Secret" and (doc.get(("metadata", "labels")) or {}).get("argocd.argoproj.io/secret-type") == "cluster":
+                self._secret_cluster(doc)
+
+    def _secret_cluster(self, doc: Located) -> None:
+        import base64
+        import binascii
+
+        from otelstack.fleet.expand import ClusterTarget
+
+        fields = dict(doc.get(("stringData",)) or {})
+        for key, value in (doc.get(("data",)) or {}).items():
+            try:
+                fields.setdefault(key, base64.b64decode(str(value)).decode())
+            except (binascii.Error, UnicodeDecodeError):
+                continue
+        server = fields.get("server")
+        if isinstance(server, str):
+            metadata = doc.get(("metadata",)) or {}
+            self.platform.clusters.append(ClusterTarget(
+                fields.get("name") or server, server, _pairs(metadata.get("labels") or {}),
+                _pairs(metadata.get("annotations") or {}), True, doc.location()))
 
     def _jinja(self, file: SourceFile) -> None:
         self.platform.files[file.path] = file
@@ -197,12 +238,48 @@ class Loader:
             if not isinstance(helm, dict):
                 continue
             key = "valuesObject" if helm.get("valuesObject") is not None else "values"
+            layers = self._value_files(app, source, helm.get("valueFiles"))
             values, unknown, problems = decode_values(helm.get(key), app.doc, base + (key,), app.file, self._read_values_file)
-            source.values, source.values_unknown = values, unknown
+            if values is not None:
+                layers.append(values)
+            source.values_unknown = unknown or source.values_unknown
+            source.values = _layer(layers)
             for location, message in problems:
                 rule = "argocd-values-file" if message.startswith("values file") else "syntax-yaml"
                 self._problem(rule, location, message if rule != "syntax-yaml" else f"in Helm values: {message}")
         self.platform.applications.append(app)
+
+    def _value_files(self, app: Application, source: AppSource, files) -> list[Located]:
+        """Helm valueFiles this tree holds: `$ref/path` of a source of this repo, or a path beside
+        the chart of this repo. Files of other repositories are unknown here."""
+        if not isinstance(files, list):
+            return []
+        root = _stack_root(app.file.fs_path) if app.origin in ("stack", "appset-stack") else self.platform.root
+        refs = {s.ref: s for s in app.sources if isinstance(s.ref, str)}
+        layers = []
+        for index, entry in enumerate(files):
+            if not isinstance(entry, str):
+                source.values_unknown = True
+                continue
+            if entry.startswith("$"):
+                ref, _, rel = entry[1:].partition("/")
+                holder = refs.get(ref)
+                if holder is None or not (self.platform.is_own_source(holder) or app.origin == "appset-stack"):
+                    source.values_unknown = True
+                    continue
+                path = os.path.join(root, rel)
+            elif self.platform.is_own_source(source) and isinstance(source.path, str):
+                path = os.path.join(root, source.path, entry)
+            else:
+                source.values_unknown = True
+                continue
+            where = app.loc(*source.base, "helm", "valueFiles", index)
+            values, unknown, problems = self._read_values_file(os.path.normpath(path), where)
+            for location, message in problems:
+                self._problem("argocd-values-file" if message.startswith("values file") else "syntax-yaml", location, message)
+            if values is not None:
+                layers.append(values)
+        return layers
 
     def _read_values_file(self, path: str, where: Location) -> tuple[Located | None, bool, list]:
         text = self.generated.get(path)
@@ -242,6 +319,7 @@ class Loader:
         stacks = stack_file.stacks()
         first = stacks[0]
         self.platform.kubernetes_version = first.kubernetes_version
+        self.platform.argocd_version = first.argocd_version
         self.platform.rule_settings.update(first.get("validate", "rules", default={}) or {})
         self.platform.platform_repos.add(first.data["repository"]["url"])
         try:
@@ -258,12 +336,13 @@ class Loader:
             line = _first_changed_line(change.diff)
             self.platform.stale.append((change.kind, Location(display, line), item.display))
         for env, composition in result.compositions.items():
+            members = [c.composition for c in composition.clusters] if stack_file.is_fleet(env) else [composition]
             self.platform.stack_components |= {
-                app.spec["source"]["chart"] for app in composition.applications if app.spec["source"]["chart"]
+                app.spec["source"]["chart"] for member in members for app in member.applications if app.spec["source"]["chart"]
             }
             origin = f"{item.display} (environment {env})"
             for rel, content in result.outputs.items():
-                if f"/{env}/" not in rel:
+                if rel.split("/")[2] != env:  # manifests/rendered/<env>/..., terraform/environments/<env>/...
                     continue
                 display = os.path.join(base_dir, rel) if base_dir else rel
                 fs = os.path.join(root, rel)
@@ -271,6 +350,8 @@ class Loader:
                     self._yaml(SourceFile(display, fs, "yaml", content, origin))
                 elif rel.endswith(".tf"):
                     self._hcl(SourceFile(display, fs, "hcl", content, origin))
+                elif rel.endswith(".tfvars.json") and stack_file.is_fleet(env):
+                    self._stack_fleet(SourceFile(display, fs, "json", content, origin))
                 elif rel.endswith(".tfvars.json"):
                     self._stack_applications(SourceFile(display, fs, "json", content, origin))
                 elif rel.endswith(YAML_SUFFIXES):
@@ -288,7 +369,7 @@ class Loader:
         for name, spec in apps.items():
             tiers.setdefault(spec.get("tier", 0), []).append(name)
         for name, spec in apps.items():
-            doc = _stack_app_doc(spec_doc, name, argocd_namespace)
+            doc = stack_app_doc(spec_doc, name, argocd_namespace)
             lower = [n for tier, names in tiers.items() if tier < spec.get("tier", 0) for n in names]
             app = Application(name, doc, "stack", file, address=f"module.otelstack[{name!r}]",
                               depends_on=[f"application.{n}" for n in lower], wait=spec.get("wait"))
@@ -296,6 +377,44 @@ class Loader:
             if values_file:
                 doc.data["spec"]["sources"][0]["helm"]["values"] = FileRef(os.path.join(os.path.dirname(file.fs_path), values_file))
             self._add_application(app)
+
+    def _stack_fleet(self, file: SourceFile) -> None:
+        from otelstack.fleet.expand import ClusterTarget
+
+        self.platform.files[file.path] = file
+        loaded = load_yaml(file.text, file.path)
+        if not loaded.documents:
+            return
+        spec_doc = loaded.documents[0]
+        namespace = spec_doc.data.get("argocd_namespace")
+        for name, cluster in (spec_doc.data.get("clusters") or {}).items():
+            self.platform.clusters.append(ClusterTarget(name, cluster["server"], _pairs(cluster.get("labels") or {}),
+                                                        _pairs(cluster.get("annotations") or {}), True,
+                                                        spec_doc.key_location(("clusters", name))))
+        for name in spec_doc.data.get("application_sets") or {}:
+            self.platform.application_sets.append(ApplicationSetModel(
+                name, stack_appset_doc(spec_doc, name, namespace), "stack", file, f"module.fleet[{name!r}]"))
+
+    def _expand(self) -> None:
+        """Every ApplicationSet against the registered clusters; each generated application joins
+        the model like a hand-written one, naming its cluster."""
+        from otelstack.fleet.expand import expand
+
+        for appset in self.platform.application_sets:
+            appset.expansion = expand(appset.doc, self.platform.clusters)
+            for generated in appset.expansion.generated:
+                cluster = generated.cluster.name if generated.cluster is not None else ""
+                metadata = generated.doc.data.setdefault("metadata", {})
+                if isinstance(metadata, dict) and not metadata.get("namespace"):
+                    # the controller creates applications in the ApplicationSet's namespace
+                    metadata["namespace"] = appset.doc.get(("metadata", "namespace"))
+                    generated.doc.locations[("metadata", "namespace")] = appset.doc.location(("metadata", "namespace"))
+                name = generated.doc.get(("metadata", "name"))
+                app = Application(name, generated.doc, f"appset-{appset.origin}", appset.file,
+                                  address=f"ApplicationSet/{appset.label}[{cluster or name}]", cluster=cluster,
+                                  generated_by=str(appset.doc.location()))
+                self._add_application(app)
+                appset.generated.append(app)
 
     # Links between objects --------------------------------------------------------------------
     def _link(self) -> None:
@@ -307,7 +426,7 @@ class Loader:
             for source in app.sources:
                 if source.is_helm_repo or not isinstance(source.path, str):
                     continue
-                base = _stack_root(app.file.fs_path) if app.origin == "stack" else platform.root
+                base = _stack_root(app.file.fs_path) if app.origin in ("stack", "appset-stack") else platform.root
                 directory = os.path.normpath(os.path.join(base, source.path))
                 recurse = app.get(*source.base, "directory", "recurse") is True
                 for folder, objects in by_dir.items():
@@ -339,58 +458,24 @@ def _stack_root(tfvars_fs_path: str) -> str:
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(tfvars_fs_path))))
 
 
-def _stack_app_doc(spec_doc: Located, name: str, argocd_namespace: str) -> Located:
-    """An application spec of otelstack.auto.tfvars.json in the Application shape, locations kept."""
-    spec = spec_doc.data["applications"][name]
-    base = ("applications", name)
-    source = spec.get("source") or {}
-    retry = spec.get("retry")
-    data: dict[str, Any] = {
-        "metadata": {"name": name, "namespace": argocd_namespace},
-        "spec": {
-            "project": spec.get("project"),
-            "destination": dict(spec.get("destination") or {}),
-            "sources": [{
-                "repoURL": source.get("repo_url"),
-                **({"chart": source["chart"]} if source.get("chart") else {}),
-                **({"path": source["path"]} if source.get("path") else {}),
-                "targetRevision": source.get("target_revision"),
-                **({"helm": {"releaseName": source.get("release_name")}} if source.get("chart") else {}),
-            }],
-            "syncPolicy": {
-                "automated": {"prune": True, "selfHeal": True},
-                "syncOptions": list(spec.get("sync_options") or []),
-                **({"retry": {"limit": retry["limit"], "backoff": {"duration": retry["backoff"]["duration"], "factor": retry["backoff"]["factor"], "maxDuration": retry["backoff"]["max_duration"]}}} if retry else {}),
-            },
-            "ignoreDifferences": [
-                {camel_key(k): v for k, v in item.items() if v not in (None, [], "")} for item in spec.get("ignore_differences") or []
-            ],
-        },
-    }
-    doc = Located(data, spec_doc.file)
-    moves = {
-        (): base, ("metadata",): base, ("metadata", "name"): base, ("spec",): base,
-        ("spec", "project"): base + ("project",), ("spec", "destination"): base + ("destination",),
-        ("spec", "sources", 0): base + ("source",), ("spec", "sources", 0, "repoURL"): base + ("source", "repo_url"),
-        ("spec", "sources", 0, "chart"): base + ("source", "chart"), ("spec", "sources", 0, "path"): base + ("source", "path"),
-        ("spec", "sources", 0, "targetRevision"): base + ("source", "target_revision"),
-        ("spec", "sources", 0, "helm"): base + ("source", "values_file"),
-        ("spec", "sources", 0, "helm", "releaseName"): base + ("source", "release_name"),
-        ("spec", "syncPolicy"): base + ("sync_options",), ("spec", "syncPolicy", "syncOptions"): base + ("sync_options",),
-        ("spec", "syncPolicy", "retry"): base + ("retry",), ("spec", "ignoreDifferences"): base + ("ignore_differences",),
-    }
-    for target, source_path in moves.items():
-        doc.locations[target] = spec_doc.location(source_path)
-    for key in data["spec"]["destination"]:
-        doc.locations[("spec", "destination", key)] = spec_doc.location(base + ("destination", key))
-    for index, _ in enumerate(data["spec"]["syncPolicy"]["syncOptions"]):
-        doc.locations[("spec", "syncPolicy", "syncOptions", index)] = spec_doc.location(base + ("sync_options", index))
-    return doc
+def _template_sources(doc: Located) -> Located:
+    return sources_as_list(doc, ("spec", "template", "spec"))
 
 
-def camel_key(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+def _pairs(mapping: dict) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), str(v)) for k, v in mapping.items() if not isinstance(v, (dict, list))))
+
+
+def _layer(layers: list[Located]) -> Located | None:
+    """Helm values from files, then inline values, later ones winning key by key."""
+    if not layers:
+        return None
+    from otelstack.stack.merge import merge_located
+
+    merged = layers[0]
+    for layer in layers[1:]:
+        merged = merge_located(merged, layer)
+    return merged
 
 
 def _first_changed_line(diff: str) -> int:

@@ -88,6 +88,11 @@ class Application:
         return f"{name} (cluster {self.cluster})" if self.cluster else name
 
     @property
+    def scope(self) -> tuple[str, str]:
+        """Where it runs: its cluster, and the environment it was rendered for (if it was)."""
+        return self.cluster, self.file.generated_from
+
+    @property
     def destination_namespace(self) -> Any:
         return self.get("spec", "destination", "namespace")
 
@@ -110,6 +115,22 @@ class Application:
 
 
 @dataclass
+class ApplicationSetModel:
+    name: Any
+    doc: Located  # normalised to the ApplicationSet shape (spec.generators, spec.template with sources)
+    origin: str  # terraform | yaml | stack
+    file: SourceFile
+    address: str
+    raw: Located | None = None  # the Terraform block as written
+    expansion: Any = None  # fleet.expand.Expansion, once expanded
+    generated: list[Application] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.name if isinstance(self.name, str) else self.address
+
+
+@dataclass
 class KubeObject:
     doc: Located
     file: SourceFile
@@ -127,6 +148,10 @@ class KubeObject:
     @property
     def name(self) -> Any:
         return (self.doc.data.get("metadata") or {}).get("name") if isinstance(self.doc.data.get("metadata"), dict) else None
+
+    @property
+    def scope(self) -> tuple[str, str]:
+        return self.deployed_by.scope if self.deployed_by is not None else ("", self.file.generated_from)
 
     @property
     def namespace(self) -> Any:
@@ -178,7 +203,9 @@ class Platform:
     root: str
     files: dict[str, SourceFile] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
-    application_sets: list[tuple[str, SourceFile, Any]] = field(default_factory=list)  # (origin, file, block or doc)
+    application_sets: list["ApplicationSetModel"] = field(default_factory=list)
+    clusters: list[Any] = field(default_factory=list)  # fleet.expand.ClusterTarget registrations
+    argocd_version: str = "2.13"
     objects: list[KubeObject] = field(default_factory=list)
     collectors: list[Collector] = field(default_factory=list)
     platform_repos: set[str] = field(default_factory=set)
@@ -224,16 +251,27 @@ def tf_application_schema() -> dict:
     return resources.data_yaml("terraform", "argocd_application.yaml")
 
 
+@lru_cache(maxsize=1)
+def tf_application_set_schema() -> dict:
+    schema = copy.deepcopy(resources.data_yaml("terraform", "argocd_application_set.yaml"))
+    spec = schema["blocks"]["spec"]
+    spec["blocks"]["template"]["blocks"]["spec"] = tf_application_schema()["blocks"]["spec"]
+    generator = spec["blocks"]["generator"]
+    for nesting in ("matrix", "merge"):  # nested generators have the generator's own shape
+        generator["blocks"][nesting]["blocks"] = {"generator": generator}
+    return schema
+
+
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def normalize_terraform(raw: Located) -> Located:
-    """`resource "argocd_application"` block (attributes, blocks as lists) -> Application shape."""
+def normalize_terraform(raw: Located, schema: dict | None = None) -> Located:
+    """`resource "argocd_application"` (or `_set`) block: attributes, blocks as lists -> the Argo CD shape."""
     out = Located({}, raw.file)
     moves: dict[Path, Path] = {(): ()}
-    _translate_block(raw.data, (), out.data, (), tf_application_schema(), moves)
+    _translate_block(raw.data, (), out.data, (), schema or tf_application_schema(), moves)
     # One pass over the locations: each follows the longest moved prefix of its path.
     for table, target in ((raw.locations, out.locations), (raw.key_locations, out.key_locations)):
         for path, loc in table.items():
@@ -287,22 +325,24 @@ def _translate_block(data: Any, rpath: Path, target: dict, opath: Path, schema: 
             moves[rpath + (key,)] = opath + (name,)
 
 
-def sources_as_list(doc: Located) -> Located:
-    """A YAML Application's `spec.source` as `spec.sources[0]` (when `sources` is set Argo CD
-    ignores `source`), so every rule reads one shape. Locations follow."""
-    spec = doc.data.get("spec") if isinstance(doc.data, dict) else None
+def sources_as_list(doc: Located, spec_path: Path = ("spec",)) -> Located:
+    """An Application's (or an ApplicationSet template's) `source` as `sources[0]` (when `sources`
+    is set Argo CD ignores `source`), so every rule reads one shape. Locations follow."""
+    spec = doc.get(spec_path)
     if not isinstance(spec, dict) or "source" not in spec:
         return doc
     out = Located(copy.deepcopy(doc.data), doc.file, dict(doc.locations), dict(doc.key_locations))
-    source = out.data["spec"].pop("source")
-    if "sources" in out.data["spec"]:
+    target = out.get(spec_path)
+    source = target.pop("source")
+    if "sources" in target:
         return out
-    out.data["spec"]["sources"] = [source]
-    old = ("spec", "source")
+    target["sources"] = [source]
+    old, new = spec_path + ("source",), spec_path + ("sources", 0)
+    n = len(old)
     for table in (out.locations, out.key_locations):
-        for p in [p for p in table if p[:2] == old]:
-            table[("spec", "sources", 0) + p[2:]] = table.pop(p)
-    out.locations.setdefault(("spec", "sources"), out.locations.get(("spec", "sources", 0), doc.location(("spec",))))
+        for p in [p for p in table if p[:n] == old]:
+            table[new + p[n:]] = table.pop(p)
+    out.locations.setdefault(spec_path + ("sources",), out.locations.get(new, doc.location(spec_path)))
     return out
 
 

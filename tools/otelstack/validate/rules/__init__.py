@@ -31,6 +31,9 @@ RULE_MODULES = (
     "wiring_endpoint", "wiring_protocol", "wiring_http_path", "wiring_export_disabled",
     # security
     "security_plaintext_credentials", "security_beyla_privileged", "security_image_unpinned",
+    # fleets: ApplicationSets expanded offline per cluster
+    "fleet_selector_no_match", "fleet_template_error", "fleet_cannot_expand", "fleet_matrix_generator",
+    "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector",
     # the engine's own
     "suppression_invalid",
 )

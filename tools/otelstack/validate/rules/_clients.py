@@ -27,6 +27,7 @@ class Client:
     protocol_location: Location | None
     namespace: Any  # the client's own namespace (for short Service names)
     cluster: str = ""
+    scope: tuple[str, str] = ("", "")  # (cluster, environment it was rendered for): collectors in the same scope answer it
 
 
 def clients(ctx: Context) -> list[Client]:
@@ -62,7 +63,7 @@ def _beyla(ctx: Context) -> Iterator[Client]:
             protocol, ploc = config_export["protocol"], values.location(("config", "data", "otel_traces_export", "protocol"))
         if endpoint is None:
             continue
-        yield Client(f"Beyla ({app.label})", "beyla", endpoint, var, loc, protocol, ploc, app.destination_namespace, app.cluster)
+        yield Client(f"Beyla ({app.label})", "beyla", endpoint, var, loc, protocol, ploc, app.destination_namespace, app.cluster, app.scope)
 
 
 def _instrumentations(ctx: Context) -> Iterator[Client]:
@@ -77,7 +78,7 @@ def _instrumentations(ctx: Context) -> Iterator[Client]:
                 if isinstance(item, dict) and item.get("name") in PROTOCOL_VARS and "value" in item:
                     protocol, ploc = item["value"], obj.doc.location(("spec", "python", "env", index, "value"))
         yield Client(f"Instrumentation {obj.name} (Python apps)", "instrumentation", endpoint, "spec.exporter.endpoint",
-                     obj.doc.location(("spec", "exporter", "endpoint")), protocol, ploc, obj.namespace)
+                     obj.doc.location(("spec", "exporter", "endpoint")), protocol, ploc, obj.namespace, obj.scope[0], obj.scope)
 
 
 @dataclass
@@ -99,12 +100,20 @@ def resolve(ctx: Context, client: Client) -> Resolution:
     service, namespace, internal = _service_of(target.host, client.namespace)
     if not internal:
         return Resolution(target, None, None, None, False)
-    for collector, kind in _service_index(ctx).get((service, namespace), []):
-        if client.cluster and getattr(collector.obj.deployed_by, "cluster", "") not in ("", client.cluster):
-            continue
+    candidates = _in_scope(client, _service_index(ctx).get((service, namespace), []))
+    for collector, kind in candidates:
         port = next((p for p in _ports(ctx, collector) if p.port == target.port), None)
         return Resolution(target, collector, kind, port, True, service, namespace)
     return Resolution(target, None, None, None, True, service, namespace)
+
+
+def _in_scope(client: Client, found: list[tuple[Collector, str]]) -> list[tuple[Collector, str]]:
+    """The collectors a client can reach: those of its own cluster and environment when the tree has
+    several (a fleet, or environments rendered side by side); any of them otherwise."""
+    same = [(c, k) for c, k in found if c.obj.scope == client.scope]
+    if same or client.scope[0]:
+        return same
+    return found
 
 
 def _service_index(ctx: Context) -> dict[tuple[str, str], list[tuple[Collector, str]]]:
@@ -129,10 +138,8 @@ def _ports(ctx: Context, collector: Collector) -> list[wiring.ReceiverPort]:
 
 def _collectors(ctx: Context, client: Client) -> list[Collector]:
     found = [c for c in ctx.platform.collectors if isinstance(c.name, str)]
-    if client.cluster:
-        same = [c for c in found if getattr(c.obj.deployed_by, "cluster", "") == client.cluster]
-        return same or found
-    return found
+    same = [c for c in found if c.obj.scope == client.scope]
+    return same or found
 
 
 def _service_of(host: str, own_namespace: Any) -> tuple[str, str, bool]:

@@ -1,7 +1,7 @@
-"""argocd_application with an argument or block the provider does not have, or missing required blocks.
+"""argocd_application(_set) with an argument or block the provider does not have, or missing required blocks.
 
-Arguments and blocks the `argocd_application` resource (provider argoproj-labs/argocd 7.x)
-does not have, single blocks given twice, and missing required blocks.
+Arguments and blocks `argocd_application` and `argocd_application_set` (provider
+argoproj-labs/argocd 7.x) do not have, single blocks given twice, and missing required blocks.
 
 `terraform validate` catches these only once the provider is downloaded; otelstack knows the
 provider's schema and reports them before that, with a suggestion.
@@ -19,7 +19,7 @@ Correct:
 import difflib
 
 from otelstack.validate.finding import Problem
-from otelstack.validate.model import tf_application_schema
+from otelstack.validate.model import tf_application_schema, tf_application_set_schema
 from otelstack.validate.rules.base import Context
 
 ID = "tf-argocd-schema"
@@ -28,16 +28,17 @@ GROUP = "argocd"
 
 
 def check(ctx: Context):
-    schema = tf_application_schema()
     for app in ctx.platform.applications:
-        if app.origin != "terraform" or app.raw is None:
-            continue
-        yield from _block(app, app.raw, (), schema, top=True)
+        if app.origin == "terraform" and app.raw is not None:
+            yield from _block(app, app.raw, (), tf_application_schema(), top=True)
+    for appset in ctx.platform.application_sets:
+        if appset.origin == "terraform" and appset.raw is not None:
+            yield from _block(appset, appset.raw, (), tf_application_set_schema(), top=True)
 
 
 def _block(app, raw, path, schema, top=False):
     data = raw.get(path)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or schema.get("open"):
         return
     attributes = set(schema.get("attributes", [])) | (set(schema.get("meta", [])) if top else set())
     blocks = schema.get("blocks", {})
@@ -71,5 +72,5 @@ def _block(app, raw, path, schema, top=False):
             if key == "metadata":
                 continue  # argocd-app-metadata reports it with more to say
             yield Problem(raw.location(path), f"{app.address}: {where} needs a {key} block")
-    if path and path[-2:-1] == ("spec",) and "source" not in data and "dynamic source" not in data:
+    if "source" in blocks and "source" not in data and "dynamic source" not in data:
         yield Problem(raw.location(path), f"{app.address}: spec needs at least one source block")

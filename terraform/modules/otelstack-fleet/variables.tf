@@ -1,0 +1,21 @@
+variable "argocd_namespace" {
+  description = "Namespace of the Argo CD ApplicationSet objects."
+  type        = string
+}
+
+variable "clusters" {
+  description = "Clusters by name, as rendered by `otelstack render`."
+  type        = any
+}
+
+variable "application_sets" {
+  description = "ApplicationSet specs by name, as rendered by `otelstack render`."
+  type        = any
+}
+
+variable "cluster_credentials" {
+  description = "Credentials per cluster name: bearer_token, ca_data, insecure."
+  type        = map(map(string))
+  default     = {}
+  sensitive   = true
+}

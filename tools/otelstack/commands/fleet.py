@@ -1,0 +1,37 @@
+"""`otelstack fleet expand`."""
+
+from __future__ import annotations
+
+import click
+
+from otelstack.errors import ExitCode
+
+
+@click.group("fleet")
+def fleet_command() -> None:
+    """Fleets: the stack on many clusters through ApplicationSets."""
+
+
+@fleet_command.command("expand")
+@click.option("--env", "env", help="Fleet environment (default: the first one in the stack definition).")
+@click.option("--cluster", help="Show this cluster only.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["python", "helm"]), default="python", show_default=True,
+              help="python: otelstack's Go-template subset (fast, no binary); helm: helm's template engine (all of Sprig).")
+@click.pass_context
+def expand_command(ctx: click.Context, env, cluster, fmt, engine) -> int:
+    """Expand every ApplicationSet of a fleet environment against its clusters, offline, as the
+    ApplicationSet controller's cluster generator would, and print each cluster's applications
+    with what differs from the environment's defaults."""
+    from otelstack.commands.common import load_stack_from
+    from otelstack.errors import UsageError
+    from otelstack.fleet import as_json, as_text, expand_environment
+
+    stack_file = load_stack_from(ctx)
+    expansion = expand_environment(stack_file, env, engine)
+    if cluster and cluster not in {c.name for c in expansion.clusters}:
+        raise UsageError(f"cluster {cluster!r} is not in fleet {expansion.environment}",
+                         hint=f"clusters: {', '.join(c.name for c in expansion.clusters)}")
+    click.echo((as_json if fmt == "json" else as_text)(expansion, cluster), nl=False)
+    failing = [p for _, p in expansion.problems if p.kind not in ("unknown",)]
+    return ExitCode.FAILED if failing else ExitCode.OK

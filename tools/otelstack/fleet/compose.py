@@ -1,0 +1,153 @@
+"""A fleet environment as ApplicationSets: one per component, a clusters generator selecting on the
+component's label, and a registration per cluster carrying its labels (add-on switches) and
+annotations (facts such as the chart version it runs). What differs per cluster lives in files
+rendered per cluster (Helm values, collector manifests), layered with a multi-source `ref`.
+
+The same single-cluster composition runs for every cluster; the ApplicationSet template is what
+all clusters share, and anything that cannot be shared is refused with the cluster's location.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from otelstack.errors import UsageError
+from otelstack.render.compose import Application, Composition, compose, rendered_path
+from otelstack.stack import Stack, StackFile
+from otelstack.stack.loader import Cluster
+
+ENVIRONMENT_LABEL = "otelstack.io/environment"
+GO_TEMPLATE_OPTIONS = ["missingkey=error"]
+IN_CLUSTER = "https://kubernetes.default.svc"
+
+
+def label_id(component: str) -> str:
+    return component.replace("-", "_")
+
+
+def enable_label(component: str) -> str:
+    """The gitops-bridge switch: a cluster runs a component when it carries this label."""
+    return f"enable_{label_id(component)}"
+
+
+def version_annotation(component: str) -> str:
+    return f"otelstack.io/{component}-chart-version"
+
+
+def values_path(environment: str, cluster: str, app: str) -> str:
+    return f"terraform/environments/{environment}/values/{cluster}/{app}.yaml"
+
+
+@dataclass
+class FleetCluster:
+    cluster: Cluster
+    stack: Stack
+    composition: Composition
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.cluster.name
+
+
+@dataclass
+class FleetComposition:
+    environment: str
+    stack: Stack  # the environment's own stack (what the templates share)
+    clusters: list[FleetCluster]
+    application_sets: dict[str, dict]  # name -> spec for the fleet module (otelstack.auto.tfvars.json)
+
+    def cluster_specs(self) -> dict[str, dict]:
+        return {c.name: {"server": c.cluster.server, "labels": c.labels, "annotations": c.annotations} for c in self.clusters}
+
+
+def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
+    base = stack_file.resolve(environment)
+    members = []
+    for cluster in stack_file.clusters(environment):
+        stack = stack_file.resolve_cluster(environment, cluster)
+        composition = compose(stack)
+        labels = {ENVIRONMENT_LABEL: environment}
+        annotations = {}
+        for app in composition.applications:
+            labels[enable_label(app.component)] = "true"
+            if app.spec["source"]["chart"]:
+                annotations[version_annotation(app.component)] = app.spec["source"]["target_revision"]
+        labels.update(cluster.labels)
+        annotations.update(cluster.annotations)
+        members.append(FleetCluster(cluster, stack, composition, labels, annotations))
+    sets: dict[str, dict] = {}
+    shapes: dict[str, tuple[dict, FleetCluster]] = {}
+    for member in members:
+        for app in member.composition.applications:
+            shape = _shared(app)
+            if app.name not in shapes:
+                shapes[app.name] = (shape, member)
+                sets[app.name] = _application_set(base, environment, app)
+                continue
+            # Clusters may differ in how the operator's webhooks get certificates: the
+            # ApplicationSet carries the union of their ignores and sync options (harmless where unused).
+            merged = sets[app.name]
+            merged["sync_options"] += [o for o in app.spec["sync_options"] if o not in merged["sync_options"]]
+            merged["ignore_differences"] += [d for d in app.spec["ignore_differences"] if d not in merged["ignore_differences"]]
+            if shape != shapes[app.name][0]:
+                first = shapes[app.name][1]
+                differing = sorted(k for k in set(shape) | set(shapes[app.name][0]) if shape.get(k) != shapes[app.name][0].get(k))
+                raise UsageError(
+                    f"cluster {member.name!r} changes {', '.join(differing)} of application {app.name!r} "
+                    f"(cluster {first.name!r} has another): only chart versions and values can differ per cluster",
+                    location=member.cluster.location,
+                    hint="move the difference into Helm values, or into its own fleet environment",
+                )
+    return FleetComposition(environment, base, members, sets)
+
+
+def _shared(app: Application) -> dict:
+    """What every cluster's copy of an application must agree on (the ApplicationSet template)."""
+    spec = copy.deepcopy(app.spec)
+    spec["source"].pop("target_revision")
+    spec["source"].pop("values_file")
+    for merged_per_cluster in ("destination", "sync_options", "ignore_differences"):
+        spec.pop(merged_per_cluster)
+    spec["namespace"] = app.namespace
+    return spec
+
+
+def _application_set(stack: Stack, environment: str, app: Application) -> dict:
+    spec = app.spec
+    source = dict(spec["source"])
+    repo = stack.data["repository"]
+    values_source = None
+    if source["chart"]:
+        source["target_revision"] = f'{{{{ index .metadata.annotations "{version_annotation(app.component)}" }}}}'
+        source["value_files"] = [f"$values/{values_path(environment, '{{ .name }}', app.name)}"]
+        values_source = {"repo_url": repo["url"], "target_revision": repo["revision"], "ref": "values"}
+    else:
+        source["path"] = f"{rendered_path(stack)}/{{{{ .name }}}}"
+        source["value_files"] = []
+    source.pop("values_file")
+    return {
+        "component": app.component,
+        "tier": spec["tier"],
+        "project": spec["project"],
+        "selector": {ENVIRONMENT_LABEL: environment, enable_label(app.component): "true"},
+        "application_name": f"{{{{ .nameNormalized }}}}-{app.name}",
+        "destination": {"server": "{{ .server }}", "namespace": app.namespace},
+        "source": source,
+        "values_source": values_source,
+        "sync_options": list(spec["sync_options"]),
+        "ignore_differences": copy.deepcopy(spec["ignore_differences"]),
+        "retry": copy.deepcopy(spec["retry"]),
+        "go_template_options": list(GO_TEMPLATE_OPTIONS),
+    }
+
+
+def tfvars(fleet: FleetComposition) -> dict[str, Any]:
+    return {
+        "argocd_namespace": fleet.stack.data["argocd"]["namespace"],
+        "clusters": fleet.cluster_specs(),
+        "application_sets": fleet.application_sets,
+    }

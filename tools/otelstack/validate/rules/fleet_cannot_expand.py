@@ -1,0 +1,22 @@
+"""ApplicationSet otelstack cannot expand offline: the generated applications are not checked.
+
+Reported instead of guessing: a template construct outside the supported Go-template subset
+(if/range/with, variables, functions other than the common Sprig ones), a templatePatch, or a
+generator that needs a live Argo CD (git, pull request, SCM provider, plugin...).
+
+Problematic:
+    name: '{{ if eq .name "prod" }}prod{{ else }}{{ .name }}{{ end }}-beyla'
+Correct:
+    name: '{{ .nameNormalized }}-beyla'
+"""
+
+from otelstack.validate.rules._fleet import as_problems
+from otelstack.validate.rules.base import Context
+
+ID = "fleet-cannot-expand"
+SEVERITY = "warning"
+GROUP = "fleet"
+
+
+def check(ctx: Context):
+    return as_problems(ctx, "unsupported", hint="simplify the template, or check the generated applications with `argocd appset generate`")
