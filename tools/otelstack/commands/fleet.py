@@ -1,4 +1,4 @@
-"""`otelstack fleet expand`."""
+"""`otelstack fleet expand` and `otelstack fleet diff`."""
 
 from __future__ import annotations
 
@@ -35,3 +35,33 @@ def expand_command(ctx: click.Context, env, cluster, fmt, engine) -> int:
     click.echo((as_json if fmt == "json" else as_text)(expansion, cluster), nl=False)
     failing = [p for _, p in expansion.problems if p.kind not in ("unknown",)]
     return ExitCode.FAILED if failing else ExitCode.OK
+
+
+@fleet_command.command("diff")
+@click.option("--env", "env", help="Fleet environment (default: the first one in the stack definition).")
+@click.option("--base", help="Git revision to compare with (default: merge base with the default branch).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.pass_context
+def diff_command(ctx: click.Context, env, base, fmt) -> int:
+    """Per cluster, which applications a change adds, changes or removes, with the values diff:
+    the fleet section of `otelstack plan`, without Terraform or a cluster."""
+    import json
+
+    from otelstack.commands.common import load_stack_from
+    from otelstack.external import ProcessRunner
+    from otelstack.external.git import Git
+    from otelstack.fleet import fleet_environment
+    from otelstack.plan import fleet_plan, resolve_base
+    from otelstack.plan.formats import fleet_markdown, fleet_text
+
+    stack_file = load_stack_from(ctx)
+    environment = fleet_environment(stack_file, env)
+    git = Git(ProcessRunner(), stack_file.root)
+    ref, label, note = resolve_base(git, base)
+    result = fleet_plan(stack_file, environment, git, ref, label, note)
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "environment": environment, **result.to_json()}, indent=2))
+    else:
+        lines = (fleet_markdown if fmt == "markdown" else fleet_text)(result)
+        click.echo("\n".join(lines).lstrip("\n"))
+    return ExitCode.OK

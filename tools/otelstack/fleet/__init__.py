@@ -28,6 +28,9 @@ class ExpandedApp:
     sources: list[dict]
     values: dict | None  # the Helm values this cluster gets (its rendered values file)
     overrides: dict[str, Any]  # what differs from the environment's own stack, by dotted key
+    # What a plan compares between base and head: the Helm values, or for the collector (a path
+    # source without values) the cluster's collector settings its manifests are rendered from.
+    inputs: dict = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict:
         return {"cluster": self.cluster, "application_set": self.application_set, "name": self.name, "namespace": self.namespace,
@@ -47,13 +50,8 @@ def fleet_environments(stack_file: StackFile) -> list[str]:
     return [env for env in stack_file.environments if stack_file.is_fleet(env)]
 
 
-def expand_environment(stack_file: StackFile, environment: str | None = None, engine: str = "python", runner=None) -> FleetExpansion:
-    from otelstack.render import TFVARS_NAME, environment_root, render_fleet_environment
-    from otelstack.render.templates import TemplateSet
-    from otelstack.specs import stack_appset_doc
-    from otelstack.validate.loaders import _pairs
-    from otelstack.yamlsource import load_yaml
-
+def fleet_environment(stack_file: StackFile, environment: str | None) -> str:
+    """The fleet environment named (default: the first), or a usage error listing them."""
     stack_file.require_valid()
     fleets = fleet_environments(stack_file)
     environment = environment or (fleets[0] if fleets else None)
@@ -61,6 +59,17 @@ def expand_environment(stack_file: StackFile, environment: str | None = None, en
         stack_file.resolve(environment or "")  # an unknown name fails with the list of environments
         raise UsageError(f"environment {environment!r} is not a fleet environment",
                          hint=f"fleet environments: {', '.join(fleets) or 'none (set `fleet: true` on one)'}")
+    return environment
+
+
+def expand_environment(stack_file: StackFile, environment: str | None = None, engine: str = "python", runner=None) -> FleetExpansion:
+    from otelstack.render import TFVARS_NAME, environment_root, render_fleet_environment
+    from otelstack.render.templates import TemplateSet
+    from otelstack.specs import stack_appset_doc
+    from otelstack.validate.loaders import _pairs
+    from otelstack.yamlsource import load_yaml
+
+    environment = fleet_environment(stack_file, environment)
     renderer = render_python
     if engine == "helm":
         from otelstack.external import ProcessRunner
@@ -95,8 +104,9 @@ def expand_environment(stack_file: StackFile, environment: str | None = None, en
                     overrides = {"chart version": version, **overrides}
             else:
                 overrides = _differences(fleet.stack.collector, members[cluster].stack.collector)
+            inputs = values if values is not None else {"collector": members[cluster].stack.collector}
             result.applications.append(ExpandedApp(cluster, name, app["metadata"]["name"], doc.get(("metadata", "namespace")),
-                                                   app["spec"]["destination"], app["spec"]["sources"], values, overrides))
+                                                   app["spec"]["destination"], app["spec"]["sources"], values, overrides, inputs))
     result.applications.sort(key=lambda a: (a.cluster, a.name))
     return result
 

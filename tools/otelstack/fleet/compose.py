@@ -80,25 +80,28 @@ def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
         annotations.update(cluster.annotations)
         members.append(FleetCluster(cluster, stack, composition, labels, annotations))
     sets: dict[str, dict] = {}
-    shapes: dict[str, tuple[dict, FleetCluster]] = {}
+    # Each cluster's copy must match the environment's own (so the cluster that differs is the one
+    # named); an application the environment itself does not have is compared with its first copy.
+    shapes: dict[str, tuple[dict, str]] = {app.name: (_shared(app), f"environment {environment!r}")
+                                           for app in compose(base).applications}
     for member in members:
         for app in member.composition.applications:
             shape = _shared(app)
-            if app.name not in shapes:
-                shapes[app.name] = (shape, member)
+            if app.name not in sets:
+                shapes.setdefault(app.name, (shape, f"cluster {member.name!r}"))
                 sets[app.name] = _application_set(base, environment, app)
-                continue
-            # Clusters may differ in how the operator's webhooks get certificates: the
-            # ApplicationSet carries the union of their ignores and sync options (harmless where unused).
-            merged = sets[app.name]
-            merged["sync_options"] += [o for o in app.spec["sync_options"] if o not in merged["sync_options"]]
-            merged["ignore_differences"] += [d for d in app.spec["ignore_differences"] if d not in merged["ignore_differences"]]
-            if shape != shapes[app.name][0]:
-                first = shapes[app.name][1]
-                differing = sorted(k for k in set(shape) | set(shapes[app.name][0]) if shape.get(k) != shapes[app.name][0].get(k))
+            else:
+                # Clusters may differ in how the operator's webhooks get certificates: the ApplicationSet
+                # carries the union of their ignores and sync options (harmless where unused).
+                merged = sets[app.name]
+                merged["sync_options"] += [o for o in app.spec["sync_options"] if o not in merged["sync_options"]]
+                merged["ignore_differences"] += [d for d in app.spec["ignore_differences"] if d not in merged["ignore_differences"]]
+            reference, owner = shapes[app.name]
+            if shape != reference:
+                differing = sorted(k for k in set(shape) | set(reference) if shape.get(k) != reference.get(k))
                 raise UsageError(
                     f"cluster {member.name!r} changes {', '.join(differing)} of application {app.name!r} "
-                    f"(cluster {first.name!r} has another): only chart versions and values can differ per cluster",
+                    f"({owner} has another): only chart versions and values can differ per cluster",
                     location=member.cluster.location,
                     hint="move the difference into Helm values, or into its own fleet environment",
                 )

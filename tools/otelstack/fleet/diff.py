@@ -30,6 +30,18 @@ class ClusterChange:
                 "applications": [{**asdict(a), "revision": {"before": a.revision[0], "after": a.revision[1]}} for a in self.applications]}
 
 
+@dataclass
+class FleetPlan:
+    clusters: int  # in the head tree
+    base_label: str
+    note: str  # why there is no comparison, when `changes` is None
+    changes: list[ClusterChange] | None
+
+    def to_json(self) -> dict:
+        return {"clusters": self.clusters, "base": self.base_label, "note": self.note,
+                "changes": [c.to_json() for c in self.changes] if self.changes is not None else None}
+
+
 def _by_cluster(expansion: FleetExpansion | None) -> dict[str, dict[str, object]]:
     clusters: dict[str, dict[str, object]] = {}
     if expansion is None:
@@ -51,7 +63,7 @@ def fleet_diff(base: FleetExpansion | None, head: FleetExpansion) -> list[Cluste
         for name in sorted(set(old or {}) | set(new or {})):
             a, b = (old or {}).get(name), (new or {}).get(name)
             revision = (_revision(a), _revision(b))
-            values, _ = values_diff(getattr(a, "values", None) or _collector(a), getattr(b, "values", None) or _collector(b))
+            values, _ = values_diff(a.inputs if a is not None else None, b.inputs if b is not None else None)
             action = "create" if a is None else "delete" if b is None else "update"
             if action == "update" and revision[0] == revision[1] and not values:
                 continue
@@ -66,17 +78,11 @@ def _revision(app) -> str | None:
     return app.sources[0].get("targetRevision") if app is not None else None
 
 
-def _collector(app) -> dict:
-    """The collector application has no Helm values: compare what differs from the defaults."""
-    return dict(getattr(app, "overrides", {}) or {}) if app is not None else {}
-
-
-def base_expansion(show_file, environment: str) -> FleetExpansion | None:
-    """The fleet as the base tree had it (`show_file(path)` reads a file at the base revision)."""
+def base_expansion(text: str | None, environment: str) -> FleetExpansion | None:
+    """The fleet as the base tree's stack definition (`text`) had it; None where it had none."""
     from otelstack.errors import OtelstackError
     from otelstack.stack import load_stack
 
-    text = show_file("otelstack.yaml")
     if text is None:
         return None
     with tempfile.TemporaryDirectory(prefix="otelstack-base-") as tmp:

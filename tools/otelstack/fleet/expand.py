@@ -42,8 +42,8 @@ class ClusterTarget:
 
 
 def normalize(name: str) -> str:
-    """Argo CD's nameNormalized: a DNS-1123 subdomain made of the cluster name."""
-    return re.sub(r"[^a-z0-9.-]", "-", name.lower())
+    """Argo CD's SanitizeName (nameNormalized, the `normalize` function): a DNS-1123 subdomain."""
+    return re.sub(r"[^-a-z0-9.]", "-", name.lower())[:253].strip("-.")
 
 
 @dataclass

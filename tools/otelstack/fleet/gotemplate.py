@@ -82,6 +82,12 @@ def _index(collection: Any, *keys: Any) -> Any:
     return collection
 
 
+def _normalize(name: str) -> str:
+    from otelstack.fleet.expand import normalize
+
+    return normalize(name)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "index": _index,
     "default": lambda fallback, value=None: fallback if _empty(value) else value,
@@ -104,6 +110,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "ne": lambda a, b: a != b,
     "not": lambda value: _empty(value),
     "len": lambda value: len(value) if value is not None else 0,
+    "normalize": lambda s: _normalize(_go_string(s)),  # Argo CD's own addition to Sprig
 }
 
 

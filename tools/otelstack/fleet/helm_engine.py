@@ -14,14 +14,24 @@ from typing import Any
 import yaml
 
 from otelstack.external.runner import CommandFailed, Runner
-from otelstack.fleet.gotemplate import TemplateError
+from otelstack.fleet.gotemplate import TemplateError, Unsupported
 
-_FAILED_JOB = re.compile(r'executing "job-(\d+)"')
+# Where helm says a job failed: in its own file (parse errors), by its name, or at its line of expand.yaml.
+_FAILED_JOB = re.compile(r'_job-(\d+)\.tpl|executing "job-(\d+)"|expand\.yaml:(\d+):')
+_HEADER_LINES = 5  # expand.yaml lines before the first job
+# Argo CD adds these to Sprig; helm's engine does not have them.
+_ARGOCD_ONLY = re.compile(r"\{\{[^}]*\b(normalize|slugify)\b")
 
 
 def render_with_helm(jobs: list[tuple[str, dict]], runner: Runner, helm: str = "helm") -> list[Any]:
     results: list[Any] = [None] * len(jobs)
-    remaining = list(range(len(jobs)))
+    remaining = []
+    for index, (template, _) in enumerate(jobs):
+        argocd_only = _ARGOCD_ONLY.search(template)
+        if argocd_only:
+            results[index] = Unsupported(f"the function '{argocd_only.group(1)}' (Argo CD's own: not in helm's engine)")
+        else:
+            remaining.append(index)
     while remaining:
         failed = _render(jobs, remaining, results, runner, helm)
         if failed is None:
@@ -33,15 +43,13 @@ def render_with_helm(jobs: list[tuple[str, dict]], runner: Runner, helm: str = "
 
 
 def _render(jobs, indexes, results, runner, helm):
-    if not indexes:
-        return None
     with tempfile.TemporaryDirectory(prefix="otelstack-expand-") as tmp:
         chart = Path(tmp)
         (chart / "templates").mkdir()
         (chart / "Chart.yaml").write_text("apiVersion: v2\nname: otelstack-expand\nversion: 0.0.0\n", encoding="utf-8")
         (chart / "values.yaml").write_text(json.dumps({"params": [jobs[i][1] for i in indexes]}), encoding="utf-8")
-        defines = "".join(f'{{{{ define "job-{i}" }}}}{jobs[i][0]}{{{{ end }}}}\n' for i in indexes)
-        (chart / "templates" / "_jobs.tpl").write_text(defines, encoding="utf-8")
+        for i in indexes:  # one file per job: a parse error names its job
+            (chart / "templates" / f"_job-{i}.tpl").write_text(f'{{{{- define "job-{i}" }}}}{jobs[i][0]}{{{{ end }}}}', encoding="utf-8")
         lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: otelstack-expand", "data:"]
         lines += [f'  job_{i}: {{{{ include "job-{i}" (index .Values.params {n}) | toJson }}}}' for n, i in enumerate(indexes)]
         (chart / "templates" / "expand.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -51,8 +59,11 @@ def _render(jobs, indexes, results, runner, helm):
             found = _FAILED_JOB.search(exc.result.stderr)
             if found is None:
                 raise
-            message = exc.result.stderr.strip().splitlines()[-1]
-            return int(found.group(1)), message.split(": ", 2)[-1]
+            file_job, named_job, line = found.groups()
+            index = int(file_job or named_job) if (file_job or named_job) else indexes[int(line) - _HEADER_LINES - 1]
+            lines = [line.strip() for line in exc.result.stderr.splitlines() if line.strip() and not line.startswith("Use --debug")]
+            message = lines[-1].removeprefix("Error: ") if lines else "template failed"
+            return index, re.sub(r"^execution error at \([^)]*\): ", "", message)
     rendered = next(doc for doc in yaml.safe_load_all(result.stdout) if doc)["data"]
     for i in indexes:
         results[i] = rendered.get(f"job_{i}", "")

@@ -72,7 +72,7 @@ class PlanReport:
     base_label: str = ""
     base_note: str = ""
     findings: list = field(default_factory=list)
-    fleet: list | None = None  # fleet.diff.ClusterChange per cluster, for a fleet environment
+    fleet: "FleetPlan | None" = None  # for a fleet environment: per cluster, what the change does
 
     @property
     def environment(self) -> str | None:
@@ -186,13 +186,11 @@ def plan(target: Target, *, base: str | None = None, runner: Runner | None = Non
     target.meta_file.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     manifests, base_label, base_note, ref = _manifests(target, base, runner)
     return PlanReport(target, counts, summary, manifests, base_label, base_note, report.findings,
-                      _fleet(target, ref, runner))
+                      _fleet(target, ref, base_label, base_note, runner))
 
 
-def _fleet(target: Target, ref: str | None, runner: Runner):
+def _fleet(target: Target, ref: str | None, base_label: str, base_note: str, runner: Runner):
     """For a fleet environment: per cluster, what the change does (base and head expanded)."""
-    from otelstack.fleet import expand_environment
-    from otelstack.fleet.diff import base_expansion, fleet_diff
     from otelstack.stack import load_stack
 
     if target.stack_file is None or not target.environment:
@@ -200,36 +198,45 @@ def _fleet(target: Target, ref: str | None, runner: Runner):
     stack_file = load_stack(target.stack_file, target.stack_file.name)
     if not stack_file.is_fleet(target.environment):
         return None
-    head = expand_environment(stack_file, target.environment)
-    base = None
-    if ref is not None:
-        git = Git(runner, target.repo_root)
-        top = git.toplevel()
-        rel = target.stack_file.resolve().relative_to(top.resolve()).as_posix()
-        base = base_expansion(lambda name: git.show(ref, rel if name == "otelstack.yaml" else name), target.environment)
-    return fleet_diff(base, head)
+    return fleet_plan(stack_file, target.environment, Git(runner, target.repo_root), ref, base_label, base_note)
+
+
+def fleet_plan(stack_file, environment: str, git: Git, ref: str | None, base_label: str, base_note: str = ""):
+    from otelstack.fleet import expand_environment
+    from otelstack.fleet.diff import FleetPlan, base_expansion, fleet_diff
+
+    head = expand_environment(stack_file, environment)
+    if ref is None:
+        return FleetPlan(len(head.clusters), base_label, base_note, None)
+    rel = stack_file.path.resolve().relative_to(git.toplevel().resolve()).as_posix()
+    return FleetPlan(len(head.clusters), base_label, "", fleet_diff(base_expansion(git.show(ref, rel), environment), head))
+
+
+def resolve_base(git: Git, base: str | None) -> tuple[str | None, str, str]:
+    """The git revision a change is compared against: (ref, label, why-not note)."""
+    if not git.is_repo():
+        return None, "", "not compared: not a git repository"
+    if base is not None:
+        ref = git.resolve(base)
+        if ref is None:
+            raise UsageError(f"--base {base}: no such git revision")
+        return ref, base, ""
+    branch = git.default_branch()
+    if branch is None:
+        return None, "", "not compared: no default branch found (pass --base REF)"
+    merge_base = git.merge_base(branch)
+    if merge_base is None:
+        return None, "", f"not compared: no merge base with {branch}"
+    return merge_base, f"merge base with {branch} ({merge_base[:12]})", ""
 
 
 def _manifests(target: Target, base: str | None, runner: Runner) -> tuple[list[FileDiff] | None, str, str, str | None]:
     if not target.environment:
         return None, "", "not compared: no environment (plan with --env to diff its rendered manifests)", None
     git = Git(runner, target.repo_root)
-    if not git.is_repo():
-        return None, "", "not compared: not a git repository", None
-    if base is None:
-        branch = git.default_branch()
-        if branch is None:
-            return None, "", "not compared: no default branch found (pass --base REF)", None
-        merge_base = git.merge_base(branch)
-        if merge_base is None:
-            return None, "", f"not compared: no merge base with {branch}", None
-        label = f"merge base with {branch} ({merge_base[:12]})"
-        ref = merge_base
-    else:
-        ref = git.resolve(base)
-        if ref is None:
-            raise UsageError(f"--base {base}: no such git revision")
-        label = base
+    ref, label, note = resolve_base(git, base)
+    if ref is None:
+        return None, label, note, None
     top = git.toplevel()
     prefix = target.repo_root.resolve().relative_to(top.resolve()).as_posix() if target.repo_root.resolve() != top.resolve() else ""
     directory = f"{prefix}/manifests/rendered/{target.environment}" if prefix else f"manifests/rendered/{target.environment}"

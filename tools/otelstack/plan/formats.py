@@ -57,10 +57,7 @@ def as_text(report) -> str:
             lines.append(f"    repo      {_field(app.repo_url.before, app.repo_url.after, app.action)}")
         if app.values_unreadable:
             lines.append(f"    values    {app.values_unreadable}")
-        for change in app.values:
-            mark = {"add": "+", "remove": "-", "change": "~"}[change.action]
-            detail = _value(change.after) if change.action == "add" else _value(change.before) if change.action == "remove" else f"{_value(change.before)} → {_value(change.after)}"
-            lines.append(f"    {mark} {change.path}: {detail}")
+        lines.extend(f"    {_change_text(change)}" for change in app.values)
     others = [o for o in report.summary.other if o.action != "no-op"]
     if others:
         lines.append("")
@@ -75,9 +72,60 @@ def as_text(report) -> str:
         for diff in report.manifests:
             lines.append(f"  {diff.status:8} {diff.path} (+{diff.added} -{diff.removed})")
             lines.extend("    " + line for line in diff.diff.rstrip("\n").splitlines())
+    lines += fleet_text(report.fleet)
     lines.append("")
     lines.append(f"saved plan: {report.plan_file}  (apply it with: otelstack apply {report.apply_args})")
     return "\n".join(lines) + "\n"
+
+
+CLUSTER_SYMBOLS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _change_text(change) -> str:
+    mark = {"add": "+", "remove": "-", "change": "~"}[change.action]
+    detail = _value(change.after) if change.action == "add" else _value(change.before) if change.action == "remove" else f"{_value(change.before)} → {_value(change.after)}"
+    return f"{mark} {change.path}: {detail}"
+
+
+def fleet_text(fleet) -> list[str]:
+    if fleet is None:
+        return []
+    if fleet.changes is None:
+        return ["", f"fleet ({_plural(fleet.clusters, 'cluster')}): {fleet.note}"]
+    if not fleet.changes:
+        return ["", f"fleet ({_plural(fleet.clusters, 'cluster')}): no cluster changes against {fleet.base_label}"]
+    lines = ["", f"fleet ({_plural(fleet.clusters, 'cluster')}) against {fleet.base_label}:"]
+    for cluster in fleet.changes:
+        lines.append(f"  {CLUSTER_SYMBOLS[cluster.status]} cluster {cluster.cluster} ({cluster.status})")
+        for app in cluster.applications:
+            revision = _field(app.revision[0], app.revision[1], app.action)
+            lines.append(f"      {SYMBOLS[app.action]} {app.name} ({app.action}, revision {revision})")
+            lines.extend(f"          {_change_text(change)}" for change in app.values)
+    return lines
+
+
+def fleet_markdown(fleet) -> list[str]:
+    if fleet is None:
+        return []
+    out = ["", f"#### Fleet ({_plural(fleet.clusters, 'cluster')})" + (f" against `{fleet.base_label}`" if fleet.changes is not None else ""), ""]
+    if fleet.changes is None:
+        return out + [fleet.note]
+    if not fleet.changes:
+        return out + ["No cluster changes."]
+    out += ["| | cluster | application | action | revision | values |", "|---|---|---|---|---|---|"]
+    for cluster in fleet.changes:
+        for app in cluster.applications:
+            values = ", ".join(f"`{c.path}`" for c in app.values) or "–"
+            out.append(f"| `{CLUSTER_SYMBOLS[cluster.status]}` | {cluster.cluster} | {app.name} | {app.action} | "
+                       f"{_field(app.revision[0], app.revision[1], app.action)} | {values} |")
+    for cluster in fleet.changes:
+        for app in cluster.applications:
+            if app.values:
+                out += ["", f"<details><summary>{cluster.cluster} / {app.name}: {_plural(len(app.values), 'value change')}</summary>", "",
+                        "| value | before | after |", "|---|---|---|"]
+                out += [f"| `{c.path}` | {_md(c.before)} | {_md(c.after)} |" for c in app.values]
+                out += ["", "</details>"]
+    return out
 
 
 def as_markdown(report) -> str:
@@ -116,6 +164,7 @@ def as_markdown(report) -> str:
             else:
                 out += [f"**{summary}**", "", "```diff", diff.diff.rstrip("\n"), "```"]
             out.append("")
+    out += fleet_markdown(report.fleet)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -138,6 +187,7 @@ def as_json(report) -> str:
         "other_changes": [{"address": o.address, "action": o.action} for o in report.summary.other],
         "manifests": {"base": report.base_label, "note": report.base_note,
                       "files": [d.to_json() for d in report.manifests] if report.manifests is not None else None},
+        "fleet": report.fleet.to_json() if report.fleet is not None else None,
     }
     return json.dumps(payload, indent=2) + "\n"
 
