@@ -43,7 +43,7 @@ apply: setup
 	$(OTELSTACK) apply --env $(ENV)
 
 smoke: setup
-	$(OTELSTACK) smoke --env kind $(SMOKE_ARGS)
+	$(OTELSTACK) smoke $(SMOKE_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -231,10 +231,54 @@ def test_dry_run_prints_the_whole_plan_in_order(repo_root: Path, tmp_path):
 
 def test_dry_run_via_argocd(repo_root: Path, tmp_path):
     text = run_cli(["smoke", "--dry-run", "--via", "argocd", "--results", str(tmp_path / "r")], cwd=repo_root).out
-    markers = ["kind create cluster", "upgrade --install argocd argo-cd", "port-forward the Argo CD API", "terraform init, plan and apply",
-               "Synced and Healthy", "upgrade --install sample-app", "-m pytest", "kind delete cluster"]
+    assert "environment kind-fleet" in text.splitlines()[0]  # the ApplicationSet path by default
+    markers = ["kind create cluster", "upgrade --install argocd argo-cd", "port-forward the Argo CD API",
+               "terraform init, plan and apply", "terraform/environments/kind-fleet", "registers this cluster as kind",
+               "wait until kind-opentelemetry-operator, kind-otel-collector, kind-beyla exist and are Synced and Healthy",
+               "upgrade --install sample-app", "-m pytest", "--otelstack-env kind-fleet", "kind delete cluster"]
     positions = [text.index(marker) for marker in markers]
     assert positions == sorted(positions)
+    direct = run_cli(["smoke", "--dry-run", "--via", "argocd", "--env", "kind", "--results", str(tmp_path / "r")], cwd=repo_root).out
+    assert "environment kind," in direct and "wait until opentelemetry-operator, otel-collector, beyla exist" in direct
+
+
+def test_fleet_environment_needs_an_in_cluster_member(stack_repo: Path, tmp_path):
+    result = run_cli(["smoke", "--dry-run", "--via", "argocd", "--env", "fleet", "--results", str(tmp_path / "r")], cwd=stack_repo)
+    assert result.code == 2
+    assert "fleet environment 'fleet' needs exactly one cluster at https://kubernetes.default.svc" in result.err
+    assert result.err.startswith("otelstack: otelstack.yaml:")
+
+
+def test_argocd_fleet_run_applies_terraform_then_waits_for_generated_applications(repo_root: Path, tmp_path, monkeypatch):
+    _tool_paths(monkeypatch, tmp_path)
+    results = tmp_path / "results"
+    setup = prepare(load_stack(repo_root / "otelstack.yaml", "otelstack.yaml"), "kind-fleet", results, cluster_name="otelstack-smoke-test")
+    # the installed values are this cluster's rendered ones
+    assert (results / "values/beyla.yaml").read_text() == (repo_root / "terraform/environments/kind-fleet/values/kind/beyla.yaml").read_text()
+    assert (results / "manifests/collector.yaml").read_text() == (repo_root / "manifests/rendered/kind-fleet/kind/collector.yaml").read_text()
+    runner = healthy_runner(results)
+    runner.on("terraform", "version", "-json", stdout=json.dumps({"terraform_version": "1.11.4"}))
+    runner.on("kubectl", "--kubeconfig", str(setup.kubeconfig), "--namespace", "argocd", "get", "secret", stdout="c2VjcmV0")
+    healthy = {"sync": {"status": "Synced"}, "health": {"status": "Healthy"}}
+    listings = iter([
+        {"items": []},  # the ApplicationSets have not generated anything yet
+        {"items": [{"metadata": {"name": "kind-opentelemetry-operator"}, "status": healthy}]},
+        {"items": [{"metadata": {"name": name}, "status": healthy} for name in setup.applications]},
+    ])
+    runner.script[("kubectl", "--kubeconfig", str(setup.kubeconfig), "--namespace", "argocd", "get", "applications.argoproj.io")] = \
+        lambda argv: Result(argv, 0, json.dumps(next(listings)))
+    clock = FakeClock()
+    run = SmokeRun(setup, runner, FakeHost(), via="argocd", clock=clock, sleep=clock.sleep, python="python", out=[].append)
+    assert run.execute().ok
+    order = runner.commands()
+    terraform = [c for c in order if ("/terraform " in c or c.startswith("terraform ")) and " version" not in c]
+    assert [c.split()[1] for c in terraform] == ["init", "plan", "apply"]
+    assert any(env.get("ARGOCD_AUTH_PASSWORD") == "secret" for env in runner.envs)
+    listing_calls = [i for i, c in enumerate(order) if "get applications.argoproj.io" in c]
+    sample = next(i for i, c in enumerate(order) if "upgrade --install sample-app" in c)
+    assert len(listing_calls) == 3 and listing_calls[-1] < sample
+    assert order.index(terraform[0]) < listing_calls[0]
+    assert not any("upgrade --install beyla" in c for c in order), "Argo CD installs the stack, not helm"
 
 
 def test_without_docker_smoke_stops_at_preflight_naming_docker(repo_root: Path, tmp_path, monkeypatch):
@@ -250,8 +294,10 @@ def test_argocd_application_status():
         {"metadata": {"name": "beyla"}, "status": {"sync": {"status": "Synced"}, "health": {"status": "Healthy"}}},
         {"metadata": {"name": "otel-collector"}, "status": {"sync": {"status": "OutOfSync"}, "health": {"status": "Missing"}}},
     ]}
-    assert _pending_applications(json.dumps(listing)) == ["otel-collector (OutOfSync/Missing)"]
-    assert _pending_applications('{"items": []}') == ["(no applications yet)"]
+    assert _pending_applications(json.dumps(listing), ["beyla", "otel-collector"]) == ["otel-collector (OutOfSync/Missing)"]
+    assert _pending_applications(json.dumps(listing), ["beyla", "kind-beyla"]) == ["otel-collector (OutOfSync/Missing)", "kind-beyla (not created yet)"]
+    assert _pending_applications('{"items": []}', []) == ["(no applications yet)"]
+    assert _pending_applications('{"items": []}', ["beyla"]) == ["beyla (not created yet)"]
 
 
 # The span parser and the in-cluster checks -------------------------------------------------------

@@ -10,9 +10,11 @@ from otelstack.errors import ExitCode
 
 
 @click.command("smoke")
-@click.option("--env", "env", default="kind", show_default=True, help="Environment of the stack to deploy.")
+@click.option("--env", "env", help="Environment of the stack to deploy (default: kind; with --via argocd, the fleet "
+                                    "environment whose cluster is https://kubernetes.default.svc, e.g. kind-fleet).")
 @click.option("--via", type=click.Choice(["helm", "argocd"]), default="helm", show_default=True,
-              help="helm: install the charts directly (fastest); argocd: install Argo CD and apply the environment's Terraform root.")
+              help="helm: install the charts directly (fastest); argocd: install Argo CD and apply the environment's Terraform "
+                   "root (for a fleet environment: this cluster registered with its labels, one ApplicationSet per component).")
 @click.option("--keep", is_flag=True, help="Leave the cluster running (it is deleted otherwise, also on failure and Ctrl-C).")
 @click.option("--timeout", type=int, default=900, show_default=True, help="Seconds for the whole run.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write a JUnit report of the phases here.")
@@ -28,10 +30,11 @@ def smoke_command(ctx: click.Context, env, via, keep, timeout, junit_path, resul
     from otelstack.commands.common import debug_enabled, load_stack_from
     from otelstack.external import ProcessRunner
     from otelstack.smoke.run import SmokeRun
-    from otelstack.smoke.setup import new_cluster_name, prepare
+    from otelstack.smoke.setup import default_environment, new_cluster_name, prepare
 
     stack_file = load_stack_from(ctx)
     stack_file.require_valid()
+    env = env or default_environment(stack_file, via)
     name = new_cluster_name()
     folder = Path(results) / name
     setup = prepare(stack_file, env, folder, cluster_name=name, write=not dry_run)

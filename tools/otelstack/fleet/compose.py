@@ -119,6 +119,13 @@ def _shared(app: Application) -> dict:
     return spec
 
 
+def application_name(cluster: str, app: str) -> str:
+    """The name the ApplicationSet gives `app` on `cluster` (its template is "{{ .nameNormalized }}-<app>")."""
+    from otelstack.fleet.expand import normalize
+
+    return f"{normalize(cluster)}-{app}"
+
+
 def _application_set(stack: Stack, environment: str, app: Application) -> dict:
     spec = app.spec
     source = dict(spec["source"])
@@ -137,7 +144,7 @@ def _application_set(stack: Stack, environment: str, app: Application) -> dict:
         "tier": spec["tier"],
         "project": spec["project"],
         "selector": {ENVIRONMENT_LABEL: environment, enable_label(app.component): "true"},
-        "application_name": f"{{{{ .nameNormalized }}}}-{app.name}",
+        "application_name": "{{ .nameNormalized }}-" + app.name,  # = application_name(cluster, app.name)
         "destination": {"server": "{{ .server }}", "namespace": app.namespace},
         "source": source,
         "values_source": values_source,

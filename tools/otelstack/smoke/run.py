@@ -157,8 +157,10 @@ class SmokeRun:
             Step("argocd", "read the initial admin password",
                  lambda sec: self.kubectl("--namespace", argocd.namespace, "get", "secret", "argocd-initial-admin-secret",
                                           "--output", "jsonpath={.data.password}"), action=self._password),
-            Step("operator", f"terraform init, plan and apply {s.environment_root} against this Argo CD", action=self._terraform),
-            Step("collector", "wait until every application is Synced and Healthy", action=self._wait_applications),
+            Step("operator", f"terraform init, plan and apply {s.environment_root} against this Argo CD"
+                 + (f" (registers this cluster as {s.stack.cluster} with its labels; one ApplicationSet per component)" if s.stack.cluster else ""),
+                 action=self._terraform),
+            Step("collector", f"wait until {', '.join(s.applications)} exist and are Synced and Healthy", action=self._wait_applications),
         ]
 
     def _suite(self, seconds: int) -> list[str]:
@@ -296,7 +298,7 @@ class SmokeRun:
         while True:
             listing = self.runner.run(self.kubectl("--namespace", ARGOCD_CHART["namespace"], "get", "applications.argoproj.io", "--output", "json"),
                                       check=False)
-            pending = _pending_applications(listing.stdout)
+            pending = _pending_applications(listing.stdout, self.setup.applications)
             if listing.ok and not pending:
                 return
             if self.clock() + RETRY_EVERY >= self.deadline:
@@ -373,18 +375,23 @@ class PreflightFailed(SmokeFailed):
         self.missing = missing
 
 
-def _pending_applications(listing: str) -> list[str]:
+def _pending_applications(listing: str, expected: list[str]) -> list[str]:
+    """Applications not yet Synced and Healthy, including expected ones not generated yet."""
     try:
         items = json.loads(listing or "{}").get("items", [])
     except ValueError:
         return ["(unreadable application list)"]
     pending = []
+    seen = set()
     for item in items:
+        name = item.get("metadata", {}).get("name")
+        seen.add(name)
         status = item.get("status", {})
         sync, health = status.get("sync", {}).get("status"), status.get("health", {}).get("status")
         if sync != "Synced" or health != "Healthy":
-            pending.append(f"{item.get('metadata', {}).get('name')} ({sync or '?'}/{health or '?'})")
-    return pending if items else ["(no applications yet)"]
+            pending.append(f"{name} ({sync or '?'}/{health or '?'})")
+    pending += [f"{name} (not created yet)" for name in expected if name not in seen]
+    return pending if items or expected else ["(no applications yet)"]
 
 
 def junit(result: SmokeResult, via: str) -> str:

@@ -12,11 +12,14 @@ from pathlib import Path
 import yaml
 
 from otelstack import wiring
-from otelstack.render import render_environment
-from otelstack.render.compose import Application, chart_fullname
+from otelstack.errors import UsageError
+from otelstack.fleet.compose import application_name
+from otelstack.render import environment_root, render_environment, render_fleet_environment
+from otelstack.render.compose import Application, chart_fullname, rendered_path
 from otelstack.render.templates import TemplateSet
 from otelstack.smoke.spans import Expected
 from otelstack.stack import Stack, StackFile
+from otelstack.stack.loader import Cluster
 
 SAMPLE_RELEASE = "sample-app"
 ARGOCD_CHART = {"repository": "https://argoproj.github.io/argo-helm", "name": "argo-cd", "version": "7.7.11", "namespace": "argocd"}
@@ -59,6 +62,7 @@ class SmokeSetup:
     load_job: str
     namespaces: list[str] = field(default_factory=list)
     environment_root: Path | None = None
+    applications: list[str] = field(default_factory=list)  # the Argo CD applications the environment creates
 
     @property
     def kubeconfig(self) -> Path:
@@ -80,8 +84,19 @@ def new_cluster_name() -> str:
 def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name: str | None = None, write: bool = True) -> SmokeSetup:
     """Resolve the environment and, unless `write` is False (dry run), write the values and manifests
     it installs into `results` (rendered exactly as for the Argo CD applications)."""
-    stack = stack_file.resolve(environment)
-    outputs, composition = render_environment(stack, TemplateSet(stack_file.root))
+    templates = TemplateSet(stack_file.root)
+    root = environment_root(environment)
+    if stack_file.is_fleet(environment):
+        # A fleet environment: the kind cluster is its member at the in-cluster address (Argo CD runs in it).
+        cluster = smoke_cluster(stack_file, environment)
+        outputs, fleet = render_fleet_environment(stack_file, environment, templates)
+        member = next(m for m in fleet.clusters if m.name == cluster.name)
+        stack, composition = member.stack, member.composition
+        values_folder, manifests_folder = f"{root}/values/{cluster.name}", f"{rendered_path(stack)}/{cluster.name}"
+    else:
+        stack = stack_file.resolve(environment)
+        outputs, composition = render_environment(stack, templates)
+        values_folder, manifests_folder = f"{root}/values", rendered_path(stack)
     values_dir, manifests_dir = results / "values", results / "manifests"
     releases: dict[str, HelmRelease] = {}
     for app in composition.applications:
@@ -91,11 +106,11 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
         releases[app.component] = _release(stack, app, values_path)
         if write:
             values_path.parent.mkdir(parents=True, exist_ok=True)
-            values_path.write_text(outputs[f"terraform/environments/{environment}/{app.values_file}"], encoding="utf-8")
+            values_path.write_text(outputs[f"{values_folder}/{app.name}.yaml"], encoding="utf-8")
     if write:
         manifests_dir.mkdir(parents=True, exist_ok=True)
         for rel, text in outputs.items():
-            if rel.startswith(f"manifests/rendered/{environment}/"):
+            if rel.startswith(f"{manifests_folder}/"):
                 (manifests_dir / Path(rel).name).write_text(text, encoding="utf-8")
         (results / "kind-config.yaml").write_text((importlib_resources.files("otelstack") / "data" / "smoke" / "kind-config.yaml").read_text(), encoding="utf-8")
     collector = stack.collector
@@ -118,8 +133,34 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
         traffic=traffic,
         load_job=f"{sample['serviceName']}-load",
         namespaces=list(dict.fromkeys(namespaces)),
-        environment_root=stack_file.root / "terraform" / "environments" / environment,
+        environment_root=stack_file.root / root,
+        applications=[application_name(stack.cluster, app.name) if stack.cluster else app.name for app in composition.applications],
     )
+
+
+def default_environment(stack_file: StackFile, via: str) -> str:
+    """helm: the `kind` environment. argocd: a fleet environment with a member at the in-cluster
+    address (so the ApplicationSet path is the one exercised), else `kind`."""
+    from otelstack.fleet.expand import IN_CLUSTER_SERVER
+
+    if via == "argocd":
+        for environment in stack_file.environments:
+            if stack_file.is_fleet(environment) and any(c.server == IN_CLUSTER_SERVER for c in stack_file.clusters(environment)):
+                return environment
+    return "kind"
+
+
+def smoke_cluster(stack_file: StackFile, environment: str) -> Cluster:
+    """The member of a fleet environment that the smoke cluster plays: the one at the in-cluster address."""
+    from otelstack.fleet.expand import IN_CLUSTER_SERVER
+
+    members = stack_file.clusters(environment)
+    local = [c for c in members if c.server == IN_CLUSTER_SERVER]
+    if len(local) != 1:
+        raise UsageError(f"fleet environment {environment!r} needs exactly one cluster at {IN_CLUSTER_SERVER} for a smoke run "
+                         f"(it has {len(local)})", location=stack_file.doc.location(("environments", environment)),
+                         hint="the smoke test's kind cluster runs Argo CD: declare it as a cluster with `server: " + IN_CLUSTER_SERVER + "`")
+    return local[0]
 
 
 def _release(stack: Stack, app: Application, values_path: Path) -> HelmRelease:
