@@ -4,6 +4,9 @@
   2. ... at least 10x faster than checkov on the same tree (when checkov is installed)
   3. `otelstack --help`: < 0.3 s
   4. the HCL parsers side by side on one file (why otelstack parses with tree-sitter)
+  5. fleets of 50, 500 and 5,000 clusters x 4 components: ApplicationSets expanded and every
+     generated application validated, < 10 s at 500 clusters, cost linear in clusters; and
+     `otelstack fleet expand` with otelstack's Go-template engine against helm's
 Prints a table; exits 1 when a goal is missed.
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from fleet import generate_stack, generate_yaml  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -31,6 +35,45 @@ def timed(argv: list[str], runs: int = 3) -> float:
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def timed_once(argv: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):  # 1: findings, which a benchmark tree should not have but may
+        raise SystemExit(f"{' '.join(argv)} failed in {cwd}: {result.stderr.strip()}")
+    return elapsed
+
+
+def fleet_speeds(otelstack: list[str], sizes: list[int], helm_up_to: int) -> list[str]:
+    """Expand-and-validate per fleet size; returns the goals missed."""
+    missed = []
+    print("\nfleets (4 components per cluster: cert-manager, operator, collector, Beyla):")
+    print(f"  {'clusters':>8} {'apps':>6}  {'validate stack':>15} {'validate yaml':>14} {'expand python':>14} {'expand helm':>12}  {'ms/app':>7}")
+    per_app: dict[int, float] = {}
+    for clusters in sizes:
+        with tempfile.TemporaryDirectory(prefix="otelstack-fleet-") as tmp:
+            stack = generate_stack(Path(tmp) / "stack", clusters)
+            subprocess.run(otelstack + ["render"], cwd=stack, stdout=subprocess.DEVNULL, check=True)  # setup, not timed
+            validate_stack = timed_once(otelstack + ["validate", "--format", "json"], stack)
+            validate_yaml = timed_once(otelstack + ["validate", "--format", "json"], generate_yaml(Path(tmp) / "yaml", clusters))
+            expand_python = timed_once(otelstack + ["fleet", "expand"], stack)
+            expand_helm = timed_once(otelstack + ["fleet", "expand", "--engine", "helm"], stack) if clusters <= helm_up_to else None
+        apps = 4 * clusters
+        per_app[clusters] = validate_stack / apps * 1000
+        helm_text = f"{expand_helm:10.2f} s" if expand_helm is not None else f"{'(skipped)':>12}"
+        print(f"  {clusters:>8} {apps:>6}  {validate_stack:13.2f} s {validate_yaml:12.2f} s {expand_python:12.2f} s {helm_text}  {per_app[clusters]:7.2f}")
+        if clusters == 500 and max(validate_stack, validate_yaml) >= 10:
+            missed.append("fleet of 500 clusters validated < 10 s")
+    if len(per_app) > 1:
+        # the two largest fleets: the smallest one's time is mostly start-up
+        small, large = sorted(per_app)[-2:]
+        growth = per_app[large] / per_app[small]
+        print(f"  validate cost per application at {large} clusters / at {small}: {growth:.2f} (linear: about 1)")
+        if growth > 1.5:
+            missed.append("fleet cost linear in clusters")
+    return missed
 
 
 def parser_speeds(tf_file: Path) -> list[tuple[str, str]]:
@@ -72,6 +115,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--environments", type=int, default=100)
     parser.add_argument("--checkov", default=shutil.which("checkov") or str(HERE.parent / ".bench/checkov/bin/checkov"))
+    parser.add_argument("--fleet-clusters", default="50,500,5000", help="fleet sizes, comma-separated ('' skips the fleet benchmark)")
+    parser.add_argument("--helm-up-to", type=int, default=5000, help="largest fleet also expanded with --engine helm")
     args = parser.parse_args()
     otelstack = [sys.executable, "-m", "otelstack"]
     missed = []
@@ -102,6 +147,9 @@ def main() -> int:
         print("\nparsing one environment's main.tf:")
         for name, result in parser_speeds(next(tree.rglob("main.tf"))):
             print(f"  {name:48} {result}")
+    sizes = [int(n) for n in args.fleet_clusters.split(",") if n.strip()]
+    if sizes:
+        missed += fleet_speeds(otelstack, sizes, args.helm_up_to)
     if missed:
         print(f"\ngoals missed: {', '.join(missed)}")
         return 1

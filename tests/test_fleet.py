@@ -131,7 +131,7 @@ def test_helm_engine_reports_a_failing_template_and_renders_the_rest(helm_bin: s
     jobs = ["{{ .name }}", '{{ fail "no" }}', "{{ nope .name }}", "{{ .server }}", "{{ normalize .name }}"]
     results = render_with_helm([(job, PARAMS) for job in jobs], ProcessRunner(), helm_bin)
     assert results[0] == "EU West_1" and results[3] == "https://eu.example.com"
-    assert [str(r) for r in results[1:3]] == ["no", 'parse error at (otelstack-expand/templates/_job-2.tpl:1): function "nope" not defined']
+    assert [str(r) for r in results[1:3]] == ["no", 'parse error: function "nope" not defined']
     assert isinstance(results[4], gotemplate.Unsupported) and "Argo CD's own" in str(results[4])
     assert gotemplate.render("{{ normalize .name }}", PARAMS) == "eu-west-1"
 
@@ -379,3 +379,11 @@ def test_plan_report_carries_the_fleet_section(git_repo: Path):
     report = PlanReport(target, {"error": 0, "warning": 0, "info": 0}, summarize({"resource_changes": []}), [], label, fleet=fleet)
     assert "          ~ collector.replicas: 3 → 5\n" in as_text(report)
     assert json.loads(as_json(report))["fleet"]["changes"][0]["cluster"] == "eu-west-1"
+
+
+def test_helm_engine_takes_parameters_beyond_a_charts_file_size_limit(helm_bin: str):
+    """helm refuses chart files over 5 MiB; a few thousand clusters' parameters exceed that."""
+    padding = "x" * 4096
+    jobs = [("{{ .name }}", {"name": f"cluster-{i}", "pad": padding}) for i in range(1500)]
+    results = render_with_helm(jobs, ProcessRunner(), helm_bin)
+    assert results == [f"cluster-{i}" for i in range(1500)]

@@ -72,6 +72,10 @@ def tool_dirs() -> list[str]:
         if candidate.is_dir():
             dirs.append(str(candidate))
             break
+    # beside the virtualenv otelstack runs from (`make setup` puts both in the project): found from any directory
+    beside_venv = FsPath(sys.prefix).parent / LOCAL_TOOLS_DIR
+    if sys.prefix != sys.base_prefix and beside_venv.is_dir() and str(beside_venv) not in dirs:
+        dirs.append(str(beside_venv))
     return dirs
 
 

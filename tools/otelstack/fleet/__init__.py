@@ -45,6 +45,12 @@ class FleetExpansion:
     applications: list[ExpandedApp] = field(default_factory=list)
     problems: list[tuple[str, ExpansionProblem]] = field(default_factory=list)
 
+    def by_cluster(self) -> dict[str, list[ExpandedApp]]:
+        grouped: dict[str, list[ExpandedApp]] = {}
+        for app in self.applications:
+            grouped.setdefault(app.cluster, []).append(app)
+        return grouped
+
 
 def fleet_environments(stack_file: StackFile) -> list[str]:
     return [env for env in stack_file.environments if stack_file.is_fleet(env)]
@@ -63,8 +69,8 @@ def fleet_environment(stack_file: StackFile, environment: str | None) -> str:
 
 
 def expand_environment(stack_file: StackFile, environment: str | None = None, engine: str = "python", runner=None) -> FleetExpansion:
-    from otelstack.render import TFVARS_NAME, environment_root, render_fleet_environment
-    from otelstack.render.templates import TemplateSet
+    from otelstack.fleet.compose import compose_fleet, tfvars
+    from otelstack.render import TFVARS_NAME, environment_root, tfvars_text
     from otelstack.specs import stack_appset_doc
     from otelstack.validate.loaders import _pairs
     from otelstack.yamlsource import load_yaml
@@ -77,10 +83,12 @@ def expand_environment(stack_file: StackFile, environment: str | None = None, en
 
         runner = runner or ProcessRunner()
         renderer = lambda jobs: render_with_helm(jobs, runner)  # noqa: E731
-    outputs, fleet = render_fleet_environment(stack_file, environment, TemplateSet(stack_file.root))
-    root = environment_root(environment)
-    tfvars_path = f"{root}/{TFVARS_NAME}"
-    spec_doc = load_yaml(outputs[tfvars_path], tfvars_path).documents[0]
+    # The ApplicationSets as the rendered root declares them (its tfvars, with positions), and each
+    # cluster's Helm values as its rendered values file holds them; the manifests are not needed.
+    fleet = compose_fleet(stack_file, environment)
+    tfvars_path = f"{environment_root(environment)}/{TFVARS_NAME}"
+    spec_doc = load_yaml(tfvars_text(tfvars(fleet)), tfvars_path).documents[0]
+    cluster_values = {(m.name, app.name): app.values for m in fleet.clusters for app in m.composition.applications}
     clusters = [ClusterTarget(name, c["server"], _pairs(c["labels"]), _pairs(c["annotations"]), True)
                 for name, c in spec_doc.data["clusters"].items()]
     result = FleetExpansion(environment, engine, clusters)
@@ -95,8 +103,7 @@ def expand_environment(stack_file: StackFile, environment: str | None = None, en
         for generated in expansion.generated:
             cluster = generated.cluster.name
             app = generated.doc.data
-            values_text = outputs.get(f"{root}/values/{cluster}/{name}.yaml")
-            values = yaml.safe_load(values_text) if values_text else None
+            values = cluster_values.get((cluster, name))
             if values is not None:
                 overrides = _differences(base_values.get(name) or {}, values)
                 version = app["spec"]["sources"][0].get("targetRevision")
@@ -117,6 +124,7 @@ def _differences(base: dict, actual: dict) -> dict[str, Any]:
 
 
 def as_text(expansion: FleetExpansion, cluster: str | None = None) -> str:
+    by_cluster = expansion.by_cluster()
     lines = [f"fleet {expansion.environment}: {len(expansion.clusters)} clusters, "
              f"{len(expansion.applications)} applications (engine: {expansion.engine})"]
     for target in expansion.clusters:
@@ -124,7 +132,7 @@ def as_text(expansion: FleetExpansion, cluster: str | None = None) -> str:
             continue
         labels = ", ".join(f"{k}={v}" for k, v in target.labels)
         lines += ["", f"cluster {target.name}  {target.server}", f"  labels: {labels}"]
-        for app in (a for a in expansion.applications if a.cluster == target.name):
+        for app in by_cluster.get(target.name, []):
             source = app.sources[0]
             what = f"chart {source.get('chart')} {source.get('targetRevision')}" if source.get("chart") else f"path {source.get('path')}@{source.get('targetRevision')}"
             lines.append(f"  {app.name}  ({app.application_set} -> {app.destination.get('namespace')}, {what})")
@@ -139,13 +147,14 @@ def as_text(expansion: FleetExpansion, cluster: str | None = None) -> str:
 def as_json(expansion: FleetExpansion, cluster: str | None = None) -> str:
     import json
 
+    by_cluster = expansion.by_cluster()
     payload = {
         "version": 1,
         "environment": expansion.environment,
         "engine": expansion.engine,
         "clusters": [
             {"name": c.name, "server": c.server, "labels": dict(c.labels), "annotations": dict(c.annotations),
-             "applications": [a.to_json() for a in expansion.applications if a.cluster == c.name]}
+             "applications": [a.to_json() for a in by_cluster.get(c.name, [])]}
             for c in expansion.clusters if not cluster or c.name == cluster
         ],
         "problems": [{"application_set": name, "kind": p.kind, "location": str(p.location), "message": p.message}

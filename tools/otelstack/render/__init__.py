@@ -66,7 +66,7 @@ def _values(stack: Stack, composition: Composition, folder: str) -> dict[str, st
             for app in composition.applications if app.values is not None}
 
 
-def _tfvars(data: dict) -> str:
+def tfvars_text(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -80,7 +80,7 @@ def render_environment(stack: Stack, templates: TemplateSet) -> tuple[dict[str, 
     )
     outputs.update(_values(stack, composition, f"{root}/values"))
     applications = {app.name: app.spec for app in composition.applications}
-    outputs[f"{root}/{TFVARS_NAME}"] = _tfvars({"argocd_namespace": stack.data["argocd"]["namespace"], "applications": applications})
+    outputs[f"{root}/{TFVARS_NAME}"] = tfvars_text({"argocd_namespace": stack.data["argocd"]["namespace"], "applications": applications})
     return outputs, composition
 
 
@@ -99,7 +99,7 @@ def render_fleet_environment(stack_file: StackFile, environment: str, templates:
         "environment/fleet.tf.j2", header=header(stack), module_source=stack.fleet_module_source,
         provider_version=stack.provider_version,
     )
-    outputs[f"{root}/{TFVARS_NAME}"] = _tfvars(tfvars(fleet))
+    outputs[f"{root}/{TFVARS_NAME}"] = tfvars_text(tfvars(fleet))
     return outputs, fleet
 
 

@@ -48,6 +48,8 @@ class StackFile:
     doc: Located
     problems: list[OtelstackError] = field(default_factory=list)
     _resolved: dict[str, Stack] = field(default_factory=dict)
+    _clusters: dict[str, list["Cluster"]] | None = None  # by environment
+    _overrides: dict[int, Located] | None = None  # clusters[i].overrides
 
     @property
     def environments(self) -> list[str]:
@@ -77,19 +79,32 @@ class StackFile:
         return bool(self.doc.get(("environments", environment, "fleet")))
 
     def clusters(self, environment: str) -> list[Cluster]:
-        found = []
-        for index, item in enumerate(self.doc.get(("clusters",)) or []):
-            if isinstance(item, dict) and item.get("environment") == environment:
-                found.append(Cluster(item["name"], item["server"], dict(item.get("labels") or {}),
-                                     dict(item.get("annotations") or {}), index, self.doc.location(("clusters", index))))
-        return found
+        if self._clusters is None:
+            self._clusters = {}
+            for index, item in enumerate(self.doc.get(("clusters",)) or []):
+                if isinstance(item, dict):
+                    self._clusters.setdefault(item.get("environment"), []).append(
+                        Cluster(item["name"], item["server"], dict(item.get("labels") or {}),
+                                dict(item.get("annotations") or {}), index, self.doc.location(("clusters", index))))
+        return list(self._clusters.get(environment, []))
+
+    def _cluster_overrides(self, index: int) -> Located:
+        """clusters[index].overrides as its own document; the locations are grouped once for all clusters."""
+        if self._overrides is None:
+            self._overrides = {}
+            for name, table in (("locations", self.doc.locations), ("key_locations", self.doc.key_locations)):
+                for p, loc in table.items():
+                    if len(p) >= 3 and p[0] == "clusters" and p[2] == "overrides":
+                        doc = self._overrides.setdefault(p[1], Located(self.doc.get(p[:3]), self.doc.file))
+                        getattr(doc, name)[p[3:]] = loc
+        return self._overrides.get(index) or Located(None, self.doc.file, {(): self.doc.location(("clusters", index))})
 
     def resolve_cluster(self, environment: str, cluster: "Cluster") -> Stack:
         """The environment's stack with the cluster's own overrides on top."""
         key = f"{environment}/{cluster.name}"
         if key not in self._resolved:
             env_stack = self.resolve(environment)
-            overrides = self.doc.sub(("clusters", cluster.index, "overrides"))
+            overrides = self._cluster_overrides(cluster.index)
             merged = env_stack.doc
             if isinstance(overrides.data, dict):
                 allowed = {k: v for k, v in overrides.data.items() if k not in _NOT_OVERRIDABLE}
@@ -109,7 +124,11 @@ class Cluster:
 
 
 def _base(doc: Located) -> Located:
-    return Located({k: v for k, v in doc.data.items() if k not in ("environments", "clusters")}, doc.file, doc.locations, doc.key_locations)
+    """The stack without its environments and clusters (whose locations would otherwise be copied
+    into every environment's and every cluster's document: quadratic in a large fleet)."""
+    keep = lambda table: {p: loc for p, loc in table.items() if not p or p[0] not in ("environments", "clusters")}  # noqa: E731
+    return Located({k: v for k, v in doc.data.items() if k not in ("environments", "clusters")}, doc.file,
+                   keep(doc.locations), keep(doc.key_locations))
 
 
 def _merged(doc: Located, environment: str) -> Located:
@@ -199,6 +218,7 @@ def _check_clusters(stack_file: StackFile, validator, schema) -> list[tuple[Loca
     problems = []
     seen: dict[str, int] = {}
     fleets = [env for env in stack_file.environments if stack_file.is_fleet(env)]
+    clusters_by_index = {c.index: c for env in fleets for c in stack_file.clusters(env)}
     for index, item in enumerate(doc.get(("clusters",)) or []):
         name, env = item["name"], item["environment"]
         if name in seen:
@@ -213,7 +233,7 @@ def _check_clusters(stack_file: StackFile, validator, schema) -> list[tuple[Loca
         for key in (overrides or {}):
             if key in _NOT_OVERRIDABLE:
                 problems.append((doc.key_location(("clusters", index, "overrides", key)), f"cluster {name!r} cannot override {key!r}", ""))
-        cluster = next(c for c in stack_file.clusters(env) if c.index == index)
+        cluster = clusters_by_index[index]
         resolved = stack_file.resolve_cluster(env, cluster)
         found = [(p.location, f"cluster {name!r}: {p.message}", p.hint) for p in schemacheck.check(validator, resolved.doc, schema=schema)]
         problems += found or [(loc, f"cluster {name!r}: {message}", hint) for loc, message, hint in check_semantics(resolved)]

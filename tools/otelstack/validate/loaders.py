@@ -432,7 +432,7 @@ class Loader:
                 for folder, objects in by_dir.items():
                     if folder == directory or (recurse and folder.startswith(directory + os.sep)):
                         for obj in objects:
-                            obj.deployed_by = obj.deployed_by or app
+                            obj.deployers.append(app)
         for obj in platform.objects:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 platform.collectors.append(Collector(obj, self._collector_config(obj)))

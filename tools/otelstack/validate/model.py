@@ -11,7 +11,7 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterator
 
 from otelstack import charts, resources, wiring
@@ -58,7 +58,7 @@ class AppSource:
         return not self.is_helm_repo and self.path is not None
 
 
-@dataclass
+@dataclass(eq=False)  # identity: the same object, not an equal one
 class Application:
     name: Any
     doc: Located  # normalised to the Argo CD Application shape (metadata, spec.sources[...])
@@ -114,7 +114,7 @@ class Application:
         return {s.knowledge.name for s in self.sources if s.knowledge is not None}
 
 
-@dataclass
+@dataclass(eq=False)
 class ApplicationSetModel:
     name: Any
     doc: Located  # normalised to the ApplicationSet shape (spec.generators, spec.template with sources)
@@ -130,12 +130,12 @@ class ApplicationSetModel:
         return self.name if isinstance(self.name, str) else self.address
 
 
-@dataclass
+@dataclass(eq=False)
 class KubeObject:
     doc: Located
     file: SourceFile
     index: int  # document number in the file
-    deployed_by: Application | None = None
+    deployers: list[Application] = field(default_factory=list)  # the applications that sync it (one per cluster in a fleet)
 
     @property
     def api_version(self) -> Any:
@@ -150,8 +150,17 @@ class KubeObject:
         return (self.doc.data.get("metadata") or {}).get("name") if isinstance(self.doc.data.get("metadata"), dict) else None
 
     @property
+    def deployed_by(self) -> Application | None:
+        return self.deployers[0] if self.deployers else None
+
+    @property
     def scope(self) -> tuple[str, str]:
         return self.deployed_by.scope if self.deployed_by is not None else ("", self.file.generated_from)
+
+    @cached_property  # asked for every client; the deployers are known once the tree is linked
+    def scopes(self) -> set[tuple[str, str]]:
+        """Every (cluster, environment) it runs in: a manifest folder synced by an ApplicationSet runs on each cluster."""
+        return {app.scope for app in self.deployers} if self.deployers else {self.scope}
 
     @property
     def namespace(self) -> Any:
@@ -164,7 +173,7 @@ class KubeObject:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class Collector:
     obj: KubeObject
     config: Located | None  # the collector configuration (parsed from a string for v1alpha1)

@@ -100,17 +100,19 @@ def resolve(ctx: Context, client: Client) -> Resolution:
     service, namespace, internal = _service_of(target.host, client.namespace)
     if not internal:
         return Resolution(target, None, None, None, False)
-    candidates = _in_scope(client, _service_index(ctx).get((service, namespace), []))
+    candidates = _in_scope(ctx, client, (service, namespace))
     for collector, kind in candidates:
         port = next((p for p in _ports(ctx, collector) if p.port == target.port), None)
         return Resolution(target, collector, kind, port, True, service, namespace)
     return Resolution(target, None, None, None, True, service, namespace)
 
 
-def _in_scope(client: Client, found: list[tuple[Collector, str]]) -> list[tuple[Collector, str]]:
+def _in_scope(ctx: Context, client: Client, service: tuple[str, str]) -> list[tuple[Collector, str]]:
     """The collectors a client can reach: those of its own cluster and environment when the tree has
     several (a fleet, or environments rendered side by side); any of them otherwise."""
-    same = [(c, k) for c, k in found if c.obj.scope == client.scope]
+    found = _service_index(ctx).get(service, [])
+    scoped = ctx.by_scope(f"service {service}", found, lambda pair: pair[0].obj.scopes)
+    same = scoped.get(client.scope, [])
     if same or client.scope[0]:
         return same
     return found
@@ -138,7 +140,7 @@ def _ports(ctx: Context, collector: Collector) -> list[wiring.ReceiverPort]:
 
 def _collectors(ctx: Context, client: Client) -> list[Collector]:
     found = [c for c in ctx.platform.collectors if isinstance(c.name, str)]
-    same = [c for c in found if c.obj.scope == client.scope]
+    same = ctx.by_scope("collectors", found, lambda c: c.obj.scopes).get(client.scope, [])
     return same or found
 
 

@@ -38,8 +38,13 @@ def check(ctx: Context):
     operators = [app for app, _ in ctx.chart_sources("opentelemetry-operator")]
     if not operators:
         return
+    kinds_by_app: dict[int, set] = {}
+    for obj in ctx.platform.objects:
+        if obj.kind in OPERATOR_KINDS:
+            for deployer in obj.deployers:
+                kinds_by_app.setdefault(id(deployer), set()).add(obj.kind)
     for app in ctx.platform.applications:
-        kinds = {o.kind for o in ctx.platform.objects if o.deployed_by is app and o.kind in OPERATOR_KINDS}
+        kinds = kinds_by_app.get(id(app), set())
         if not kinds or app in operators:
             continue
         skip_dry_run = app.has_sync_option("SkipDryRunOnMissingResource=true")

@@ -35,11 +35,28 @@ class Context:
                 yield problem
 
     # Chart sources ----------------------------------------------------------------------------
-    def chart_sources(self, chart: str) -> Iterator[tuple[Application, AppSource]]:
-        for app in self.platform.applications:
-            for source in app.sources:
-                if source.knowledge is not None and source.knowledge.name == chart:
-                    yield app, source
+    def chart_sources(self, chart: str) -> list[tuple[Application, AppSource]]:
+        """(application, source) pairs deploying a chart otelstack knows; indexed once per run."""
+        index = self._cache.get("chart-sources")
+        if index is None:
+            index = {}
+            for app in self.platform.applications:
+                for source in app.sources:
+                    if source.knowledge is not None:
+                        index.setdefault(source.knowledge.name, []).append((app, source))
+            self._cache["chart-sources"] = index
+        return index.get(chart, [])
+
+    def by_scope(self, key: str, items: list, scopes_of) -> dict[tuple[str, str], list]:
+        """`items` grouped by each (cluster, environment) scope `scopes_of(item)` names; cached under `key`."""
+        index = self._cache.get(("by-scope", key))
+        if index is None:
+            index = {}
+            for item in items:
+                for scope in scopes_of(item):
+                    index.setdefault(scope, []).append(item)
+            self._cache[("by-scope", key)] = index
+        return index
 
     def deploys(self, chart: str) -> bool:
         return chart in self.platform.stack_components or any(True for _ in self.chart_sources(chart))

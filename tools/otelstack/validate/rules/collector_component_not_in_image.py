@@ -48,11 +48,14 @@ def _image(ctx: Context, collector) -> tuple[str, str] | None:
     own = collector.spec.get("image")
     if isinstance(own, str) and own:
         return _split(own)
-    operators = list(ctx.chart_sources("opentelemetry-operator"))
+    operators = ctx.chart_sources("opentelemetry-operator")
     if not operators:
         return None
-    origin = collector.obj.file.generated_from
-    same = [(a, s) for a, s in operators if a.file.generated_from == origin or (a.cluster and a.cluster == getattr(collector.obj.deployed_by, "cluster", ""))]
+    # the operator of the collector's own cluster, or of the environment it was rendered for
+    by_cluster = ctx.by_scope("operators by cluster", operators, lambda pair: {(pair[0].cluster, "")} if pair[0].cluster else set())
+    by_origin = ctx.by_scope("operators by origin", operators, lambda pair: {("", pair[0].file.generated_from)})
+    same = [pair for cluster, _ in sorted(collector.obj.scopes) if cluster for pair in by_cluster.get((cluster, ""), [])[:1]]
+    same = same or by_origin.get(("", collector.obj.file.generated_from), [])[:1]
     app, source = (same or operators)[0]
     version, _ = chart_version(source)
     values = source.values
