@@ -2,6 +2,7 @@
 idempotent and never overwrites without --force; upgrades move a repo to this version."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -95,6 +96,28 @@ def test_init_twice_changes_nothing(tmp_path: Path):
     assert stack["environments"]["staging"]["overrides"]["argocd"]["destination"] == "staging-eu"
     spec = (tmp_path / "terraform/environments/staging/otelstack.auto.tfvars.json").read_text()
     assert '"name": "staging-eu"' in spec
+
+
+def test_init_defines_a_fleet_on_request(tmp_path: Path):
+    plain = tmp_path / "plain"
+    assert run_cli(["init", str(plain)]).code == 0
+    text = (plain / "otelstack.yaml").read_text()
+    assert "clusters:" not in text and "Fleet environments" not in text  # nothing of the example fleet leaks in
+    fleet = tmp_path / "fleet"
+    result = run_cli(["init", str(fleet), "--fleet", "edge"])
+    assert result.code == 0, result.err
+    stack = yaml.safe_load((fleet / "otelstack.yaml").read_text())
+    assert list(stack["environments"]) == ["kind", "production", "edge"] and stack["environments"]["edge"]["fleet"] is True
+    assert [(c["name"], c["environment"]) for c in stack["clusters"]] == [("eu-west-1", "edge"), ("us-east-1", "edge"), ("ap-south-1", "edge")]
+    main_tf = (fleet / "terraform/environments/edge/main.tf").read_text()
+    assert f"//terraform/modules/otelstack-fleet?ref=v{__version__}" in main_tf
+    assert (fleet / "terraform/environments/edge/values/us-east-1/beyla.yaml").is_file()
+    validated = run_cli(["validate", "--format", "json"], cwd=fleet)
+    assert validated.code == 0 and json.loads(validated.out)["summary"]["error"] == 0
+    expanded = run_cli(["fleet", "expand", "--format", "json"], cwd=fleet)
+    assert expanded.code == 0 and len(json.loads(expanded.out)["clusters"]) == 3
+    clash = run_cli(["init", str(tmp_path / "clash"), "--env", "edge", "--fleet", "edge"])
+    assert clash.code == 2 and "needs its own name" in clash.err
 
 
 def test_existing_makefile_is_kept_unless_forced(tmp_path: Path):

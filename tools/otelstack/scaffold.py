@@ -42,6 +42,7 @@ class Options:
     force: bool = False
     repository_url: str = PLACEHOLDER_REPOSITORY
     default_branch: str = "main"
+    fleet: str | None = None  # a fleet environment, with the example clusters
 
 
 def _template(name: str, **context) -> str:
@@ -56,35 +57,68 @@ def stack_text(options: Options) -> str:
     head, marker, tail = text.partition("\nenvironments:\n")
     if not marker:
         raise UsageError("the bundled default stack has no environments section")
-    blocks = _environment_blocks(tail)
+    environments, rest = _split_top_level(tail)
+    blocks = _environment_blocks(environments)
     source = options.module_source or default_module_source()
     head = re.sub(r"(?m)^  moduleSource: .*$", f'  moduleSource: "{source}" # otelstack {__version__}', head, count=1)
     head = re.sub(r"(?m)^(repository:\n(?:#.*\n)*  url: ).*$", lambda m: m.group(1) + options.repository_url, head, count=1)
     head = re.sub(r"(?m)^(  url: .*\n  revision: ).*$", lambda m: m.group(1) + options.default_branch, head, count=1)
-    out = [head, marker.lstrip("\n")]
-    for name in options.environments:
+    out = [head, "\nenvironments:\n"]
+    for name in options.environments + ([options.fleet] if options.fleet else []):
         if not _NAME.match(name):
             raise UsageError(f"--env {name!r}: environment names are DNS labels (lowercase letters, digits, '-')")
+    for name in options.environments:
         block = blocks["kind"] if name == "kind" else blocks["production"].replace("  production:\n", f"  {name}:\n", 1)
         if name != "kind":
             block = block.replace("Production-like cluster", f"The {name} cluster", 1)
             if options.cluster_name:
                 block = re.sub(r"(?m)^(        destination: ).*$", lambda m: m.group(1) + options.cluster_name, block, count=1)
         out.append(block)
+    if options.fleet:
+        if options.fleet in options.environments:
+            raise UsageError(f"--fleet {options.fleet!r} is also given as --env: a fleet environment needs its own name")
+        out.append(blocks["fleet"].replace("  fleet:\n", f"  {options.fleet}:\n", 1))
+        out.append("\n" + _fleet_clusters(rest, options.fleet))
     return "".join(out)
 
 
+def _split_top_level(section: str) -> tuple[str, str]:
+    """The environments section, and what follows it (top-level keys with their leading comments)."""
+    lines = section.splitlines(keepends=True)
+    end = next((i for i, line in enumerate(lines) if re.match(r"^[^\s#]", line)), len(lines))
+    while end > 0 and (lines[end - 1].startswith("#") or not lines[end - 1].strip()):
+        end -= 1
+    return "".join(lines[:end]), "".join(lines[end:]).lstrip("\n")
+
+
 def _environment_blocks(section: str) -> dict[str, str]:
+    """Each environment's lines, with the comment lines just above it."""
     blocks: dict[str, str] = {}
-    current = None
+    current, pending = None, ""
     for line in section.splitlines(keepends=True):
         match = re.match(r"^  ([a-z0-9-]+):\s*$", line)
         if match:
             current = match.group(1)
-            blocks[current] = ""
+            blocks[current] = pending
+            pending = ""
+        if line.lstrip().startswith("#") and line.startswith("  #"):
+            pending += line
+            continue
         if current is not None:
-            blocks[current] += line
+            blocks[current] += pending + line
+            pending = ""
     return blocks
+
+
+def _fleet_clusters(rest: str, environment: str) -> str:
+    """The `clusters` section with the bundled example fleet's clusters, moved to `environment`."""
+    head, marker, body = rest.partition("clusters:\n")
+    if not marker:
+        raise UsageError("the bundled default stack has no clusters section")
+    entries = re.split(r"(?m)^(?=  - name: )", body)
+    chosen = [entry for entry in entries[1:] if re.search(r"(?m)^    environment: fleet\s*$", entry)]
+    chosen = [re.sub(r"(?m)^(    environment: )fleet\s*$", lambda m: m.group(1) + environment, entry) for entry in chosen]
+    return head + marker + "".join(chosen)
 
 
 def planned_files(root: Path, options: Options) -> dict[str, tuple[str, str]]:

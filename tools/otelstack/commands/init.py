@@ -13,11 +13,12 @@ from otelstack.errors import ExitCode
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--env", "environments", multiple=True, help="Environment to define (repeatable; default: kind and production).")
 @click.option("--cluster-name", help="Argo CD cluster name (or API server URL) the non-kind environments deploy to.")
+@click.option("--fleet", metavar="ENV", help="Also define a fleet environment ENV: ApplicationSets over example clusters to edit.")
 @click.option("--module-source", help="Terraform source of the otelstack module (default: this version's git tag).")
 @click.option("--force", is_flag=True, help="Overwrite files that exist and differ.")
 @click.option("--upgrade", is_flag=True, help="Move the repo to this otelstack version: module refs, generated files, render.")
 @click.option("--dry-run", is_flag=True, help="Show what would be created or changed; write nothing.")
-def init_command(directory, environments, cluster_name, module_source, force, upgrade, dry_run) -> int:
+def init_command(directory, environments, cluster_name, fleet, module_source, force, upgrade, dry_run) -> int:
     """Scaffold a platform repo (new or existing): the stack definition, one Terraform root per
     environment using otelstack's modules by version, make targets, a GitHub Actions workflow,
     and pre-commit hooks. Never overwrites a file without --force; running it twice changes nothing."""
@@ -30,7 +31,7 @@ def init_command(directory, environments, cluster_name, module_source, force, up
     if upgrade:
         return _upgrade(root, dry_run)
     root.mkdir(parents=True, exist_ok=True)
-    options = Options(list(dict.fromkeys(environments)) or list(DEFAULT_ENVIRONMENTS), cluster_name, module_source, force)
+    options = Options(list(dict.fromkeys(environments)) or list(DEFAULT_ENVIRONMENTS), cluster_name, module_source, force, fleet=fleet)
     git = Git(ProcessRunner(), root)
     if (root / ".git").exists() and git.is_repo():
         remote = git.runner.run(["git", "remote", "get-url", "origin"], cwd=root, check=False)
@@ -42,8 +43,8 @@ def init_command(directory, environments, cluster_name, module_source, force, up
             branch = current.stdout.strip() if current.ok else None
         if branch:
             options.default_branch = branch.split("/")[-1]
-    if (root / "otelstack.yaml").exists() and environments and not force:
-        raise UsageError("this repo already has otelstack.yaml: --env only applies to a new one",
+    if (root / "otelstack.yaml").exists() and (environments or fleet) and not force:
+        raise UsageError("this repo already has otelstack.yaml: --env and --fleet only apply to a new one",
                          hint="add environments to otelstack.yaml directly, or pass --force to replace it")
     changes = plan_init(root, options)
     _report(changes, dry_run)
