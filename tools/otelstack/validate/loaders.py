@@ -357,12 +357,16 @@ class Loader:
                 elif rel.endswith(YAML_SUFFIXES):
                     self.platform.files[display] = SourceFile(display, fs, "yaml", content, origin)
 
-    def _stack_applications(self, file: SourceFile) -> None:
+    def _spec_document(self, file: SourceFile) -> Located | None:
+        """A rendered root's otelstack.auto.tfvars.json (JSON is YAML: positions come for free)."""
         self.platform.files[file.path] = file
         loaded = load_yaml(file.text, file.path)
-        if not loaded.documents:
+        return loaded.documents[0] if loaded.documents else None
+
+    def _stack_applications(self, file: SourceFile) -> None:
+        spec_doc = self._spec_document(file)
+        if spec_doc is None:
             return
-        spec_doc = loaded.documents[0]
         argocd_namespace = spec_doc.data.get("argocd_namespace")
         apps = spec_doc.data.get("applications") or {}
         tiers: dict[int, list[str]] = {}
@@ -381,11 +385,9 @@ class Loader:
     def _stack_fleet(self, file: SourceFile) -> None:
         from otelstack.fleet.expand import ClusterTarget
 
-        self.platform.files[file.path] = file
-        loaded = load_yaml(file.text, file.path)
-        if not loaded.documents:
+        spec_doc = self._spec_document(file)
+        if spec_doc is None:
             return
-        spec_doc = loaded.documents[0]
         namespace = spec_doc.data.get("argocd_namespace")
         for name, cluster in (spec_doc.data.get("clusters") or {}).items():
             self.platform.clusters.append(ClusterTarget(name, cluster["server"], _pairs(cluster.get("labels") or {}),
