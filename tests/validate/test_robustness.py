@@ -1,7 +1,6 @@
 """Hostile input for every loader: truncated, binary, huge and deeply nested files. Each run must
 end quickly with findings (or none), never with a crash or an internal error."""
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -93,3 +92,18 @@ def test_alias_bomb():
 def test_loaders_never_raise(text):
     load_yaml(text, "x.yaml")
     load_hcl(text, "x.tf")
+
+
+def test_keys_that_are_not_strings(tmp_path: Path):
+    """`?` alone is a mapping with a null key; `1:` an integer key. JSON schema validators take
+    only string keys: each is a finding at its line, and the rest of the document is still checked."""
+    (tmp_path / "otelstack.yaml").write_text("?")
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  1: a\n  2.5: b\n")
+    report = validate([str(tmp_path)])
+    assert not [f for f in report.findings if f.rule == "internal-error"]
+    keys = sorted((f.file, f.line, f.message) for f in report.findings if "a key must be a string" in f.message)
+    assert keys == [("cm.yaml", 5, "ConfigMap x: data: a key must be a string, not integer 1"),
+                    ("cm.yaml", 6, "ConfigMap x: data: a key must be a string, not number 2.5"),
+                    ("otelstack.yaml", 1, "(top): a key must be a string, not null")]
+    assert any(f.file == "otelstack.yaml" and "missing required key 'version'" in f.message for f in report.findings)
+    assert not any("unknown key 'null'" in f.message for f in report.findings)

@@ -112,11 +112,44 @@ def check(
 ) -> list[SchemaProblem]:
     """Every schema problem in `doc.data` (or `data`, located under `base` in `doc`)."""
     instance = doc.data if data is None else data
-    problems: list[SchemaProblem] = []
+    problems = list(_non_string_keys(instance, doc, base, ()))
+    if problems:  # the validator takes JSON, whose keys are strings: check the rest with the keys as text
+        instance = _string_keys(instance)
+    reported = {(p.path[:-1], _key_text(p.path[-1])) for p in problems}
     for error in validator.iter_errors(instance):
-        problems.extend(_describe(error, doc, schema, resolve, base, instance))
+        problems.extend(p for p in _describe(error, doc, schema, resolve, base, instance)
+                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported))
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
     return problems
+
+
+def _non_string_keys(value: Any, doc: Located, base: Path, rel: Path):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                path = base + rel + (key,)
+                shown = "null" if key is None else f"{type_name(key)} {_short(key)}"
+                yield SchemaProblem(path, doc.key_location(path), f"{dotted(base + rel)}: a key must be a string, not {shown}",
+                                    "quote the key, or complete the `? key` entry", "type")
+            yield from _non_string_keys(item, doc, base, rel + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_string_keys(item, doc, base, rel + (index,))
+
+
+def _key_text(key: Any) -> str:
+    """A mapping key as the text it was written as (YAML's null, true, 1 read back as strings)."""
+    if isinstance(key, str):
+        return key
+    return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+
+
+def _string_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_key_text(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
 
 
 def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base: Path, instance: Any) -> list[SchemaProblem]:
