@@ -5,7 +5,6 @@ tree of four ApplicationSets with N cluster Secrets."""
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import yaml

@@ -102,7 +102,6 @@ def parser_speeds(tf_file: Path) -> list[tuple[str, str]]:
     except ImportError:
         rows.append(("python-hcl2", "not installed (pip install -e '.[bench]')"))
     try:
-        import pyhcl2
         from pyhcl2.parse import parse_module  # type: ignore[import-not-found]
 
         measure("pyhcl2 parse_module (AST with spans)", lambda: parse_module(text))

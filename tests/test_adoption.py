@@ -4,7 +4,6 @@ idempotent and never overwrites without --force; upgrades move a repo to this ve
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path

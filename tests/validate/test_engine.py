@@ -6,8 +6,6 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from helpers import replace_in, run_cli
 from otelstack.validate import Options, validate
 from otelstack.validate.rules import all_rules

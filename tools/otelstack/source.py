@@ -95,6 +95,22 @@ class Located:
 _MISSING = object()
 
 
+class DocumentView:
+    """Reads of an object's located document (`self.doc`) by path, with the locations of what is read."""
+
+    doc: Located
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        return self.doc.get(path, default)
+
+    def loc(self, *path: Any) -> Location:
+        return self.doc.location(path)
+
+    def key_loc(self, *path: Any) -> Location:
+        """Where a key (or a Terraform block) is written: for findings about what it lacks."""
+        return self.doc.key_location(path)
+
+
 def get_path(data: Any, path: Path, default: Any = None) -> Any:
     node = data
     for key in path:

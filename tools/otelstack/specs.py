@@ -4,8 +4,6 @@ every field in the rendered file. The validator models the stack from these; `fl
 
 from __future__ import annotations
 
-from typing import Any
-
 from otelstack.source import Located
 
 
@@ -44,6 +42,18 @@ def stack_appset_doc(spec_doc: Located, name: str, argocd_namespace: str) -> Loc
         doc.locations[("spec", "generators", 0, "clusters", "selector", "matchLabels", key)] = spec_doc.location(base + ("selector", key))
     argo_spec(spec_doc, base, doc, ("spec", "template", "spec"))
     return doc
+
+
+def stack_fleet(spec_doc: Located) -> tuple[list, list[tuple[str, Located]]]:
+    """A fleet's otelstack.auto.tfvars.json: its registered clusters, and its ApplicationSets by name."""
+    from otelstack.fleet.expand import ClusterTarget
+
+    clusters = [ClusterTarget.of(name, cluster["server"], cluster.get("labels"), cluster.get("annotations"),
+                                 spec_doc.key_location(("clusters", name)))
+                for name, cluster in (spec_doc.data.get("clusters") or {}).items()]
+    namespace = spec_doc.data.get("argocd_namespace")
+    application_sets = [(name, stack_appset_doc(spec_doc, name, namespace)) for name in spec_doc.data.get("application_sets") or {}]
+    return clusters, application_sets
 
 
 def argo_spec(spec_doc: Located, base: tuple, doc: Located, prefix: tuple) -> None:

@@ -166,7 +166,7 @@ def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int 
         line = (mark.line + 1 if mark else 1) + line_offset
         result.problems.append(YamlProblem(Location(file, line, 1), f"YAML error: {exc}".splitlines()[0]))
     except RecursionError:
-        result.problems.append(YamlProblem(Location(file, 1 + line_offset, 1), f"YAML is nested too deeply to read"))
+        result.problems.append(YamlProblem(Location(file, 1 + line_offset, 1), "YAML is nested too deeply to read"))
     return result
 
 

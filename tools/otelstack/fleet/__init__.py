@@ -71,8 +71,7 @@ def fleet_environment(stack_file: StackFile, environment: str | None) -> str:
 def expand_environment(stack_file: StackFile, environment: str | None = None, engine: str = "python", runner=None) -> FleetExpansion:
     from otelstack.fleet.compose import compose_fleet, tfvars
     from otelstack.render import TFVARS_NAME, environment_root, tfvars_text
-    from otelstack.specs import stack_appset_doc
-    from otelstack.validate.loaders import _pairs
+    from otelstack.specs import stack_fleet
     from otelstack.yamlsource import load_yaml
 
     environment = fleet_environment(stack_file, environment)
@@ -89,15 +88,13 @@ def expand_environment(stack_file: StackFile, environment: str | None = None, en
     tfvars_path = f"{environment_root(environment)}/{TFVARS_NAME}"
     spec_doc = load_yaml(tfvars_text(tfvars(fleet)), tfvars_path).documents[0]
     cluster_values = {(m.name, app.name): app.values for m in fleet.clusters for app in m.composition.applications}
-    clusters = [ClusterTarget(name, c["server"], _pairs(c["labels"]), _pairs(c["annotations"]), True)
-                for name, c in spec_doc.data["clusters"].items()]
+    clusters, application_sets = stack_fleet(spec_doc)
     result = FleetExpansion(environment, engine, clusters)
     defaults = compose_stack(fleet.stack).applications
     base_values = {app.name: app.values for app in defaults}
     base_versions = {app.name: app.spec["source"]["target_revision"] for app in defaults if app.spec["source"]["chart"]}
     members = {member.name: member for member in fleet.clusters}
-    for name in spec_doc.data["application_sets"]:
-        doc = stack_appset_doc(spec_doc, name, spec_doc.data["argocd_namespace"])
+    for name, doc in application_sets:
         expansion = expand(doc, clusters, renderer)
         result.problems += [(name, problem) for problem in expansion.problems]
         for generated in expansion.generated:

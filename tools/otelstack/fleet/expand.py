@@ -26,6 +26,11 @@ class ClusterTarget:
     registered: bool = True
     location: Location | None = None
 
+    @classmethod
+    def of(cls, name: str, server: str, labels: Any, annotations: Any, location: Location | None = None) -> "ClusterTarget":
+        """A registered cluster from its label and annotation maps (values that are not scalars are dropped)."""
+        return cls(name, server, _pairs(labels), _pairs(annotations), True, location)
+
     @property
     def label_map(self) -> dict[str, str]:
         return dict(self.labels)
@@ -39,6 +44,11 @@ class ClusterTarget:
             "metadata": {"labels": dict(self.labels), "annotations": dict(self.annotations)},
             "values": dict(values or {}),
         }
+
+
+def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:
+    items = mapping.items() if isinstance(mapping, dict) else ()
+    return tuple(sorted((str(k), str(v)) for k, v in items if not isinstance(v, (dict, list))))
 
 
 def normalize(name: str) -> str:

@@ -4,12 +4,12 @@ application, diff the rendered manifests against a git base; apply only the revi
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from otelstack.errors import OtelstackError, UsageError
 from otelstack.external.git import Git
@@ -18,6 +18,9 @@ from otelstack.external.terraform import Terraform
 from otelstack.plan.fingerprint import differences, fingerprint
 from otelstack.plan.manifests import FileDiff, manifest_diffs
 from otelstack.plan.summary import PlanSummary, summarize
+
+if TYPE_CHECKING:  # the fleet part is imported only for fleet environments
+    from otelstack.fleet.diff import FleetPlan
 
 PLAN_NAME = "otelstack.tfplan"
 LOG_DIR = ".otelstack/logs"

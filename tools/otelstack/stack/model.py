@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from otelstack.source import Located, Location, Path
+from otelstack.source import DocumentView, Located
 
 DEFAULT_MODULE_SOURCE = "../../modules/otelstack"
 DEFAULT_PROVIDER_VERSION = "~> 7.0"
@@ -14,20 +13,11 @@ DEFAULT_ARGOCD_VERSION = "2.13"
 
 
 @dataclass
-class Stack:
+class Stack(DocumentView):
     environment: str
     doc: Located  # merged document, locations point into the stack file
     stack_file: str  # path of the stack definition, relative to the repo root
     cluster: str = ""  # set for one cluster of a fleet environment
-
-    def get(self, *path: Any, default: Any = None) -> Any:
-        return self.doc.get(path, default)
-
-    def loc(self, *path: Any) -> Location:
-        return self.doc.location(path)
-
-    def key_loc(self, *path: Any) -> Location:
-        return self.doc.key_location(path)
 
     @property
     def data(self) -> dict:

@@ -10,15 +10,13 @@ import configparser
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path as FsPath
-from typing import Any
 
 from otelstack.errors import OtelstackError
 from otelstack.hcl import FileRef, load_hcl
 from otelstack.source import Located, Location, Unknown
 from otelstack.stack import DEFAULT_FILENAME
 from otelstack.validate.finding import Problem
-from otelstack.specs import stack_app_doc, stack_appset_doc
+from otelstack.specs import stack_app_doc, stack_fleet
 from otelstack.validate.model import (
     Application,
     ApplicationSetModel,
@@ -153,7 +151,7 @@ class Loader:
         metadata = (data.get("metadata") or [{}])[0] if isinstance(data.get("metadata"), list) else {}
         labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
         if all(isinstance(v, str) for v in (server, name)) and isinstance(labels, dict) and isinstance(annotations, dict):
-            self.platform.clusters.append(ClusterTarget(name, server, _pairs(labels), _pairs(annotations), True, block.location))
+            self.platform.clusters.append(ClusterTarget.of(name, server, labels, annotations, block.location))
 
     def _tf_application(self, file: SourceFile, block) -> None:
         raw = block.doc
@@ -205,9 +203,8 @@ class Loader:
         server = fields.get("server")
         if isinstance(server, str):
             metadata = doc.get(("metadata",)) or {}
-            self.platform.clusters.append(ClusterTarget(
-                fields.get("name") or server, server, _pairs(metadata.get("labels") or {}),
-                _pairs(metadata.get("annotations") or {}), True, doc.location()))
+            self.platform.clusters.append(ClusterTarget.of(fields.get("name") or server, server, metadata.get("labels"),
+                                                           metadata.get("annotations"), doc.location()))
 
     def _jinja(self, file: SourceFile) -> None:
         self.platform.files[file.path] = file
@@ -383,19 +380,13 @@ class Loader:
             self._add_application(app)
 
     def _stack_fleet(self, file: SourceFile) -> None:
-        from otelstack.fleet.expand import ClusterTarget
-
         spec_doc = self._spec_document(file)
         if spec_doc is None:
             return
-        namespace = spec_doc.data.get("argocd_namespace")
-        for name, cluster in (spec_doc.data.get("clusters") or {}).items():
-            self.platform.clusters.append(ClusterTarget(name, cluster["server"], _pairs(cluster.get("labels") or {}),
-                                                        _pairs(cluster.get("annotations") or {}), True,
-                                                        spec_doc.key_location(("clusters", name))))
-        for name in spec_doc.data.get("application_sets") or {}:
-            self.platform.application_sets.append(ApplicationSetModel(
-                name, stack_appset_doc(spec_doc, name, namespace), "stack", file, f"module.fleet[{name!r}]"))
+        clusters, application_sets = stack_fleet(spec_doc)
+        self.platform.clusters += clusters
+        self.platform.application_sets += [ApplicationSetModel(name, doc, "stack", file, f"module.fleet[{name!r}]")
+                                           for name, doc in application_sets]
 
     def _expand(self) -> None:
         """Every ApplicationSet against the registered clusters; each generated application joins
@@ -430,11 +421,13 @@ class Loader:
                     continue
                 base = _stack_root(app.file.fs_path) if app.origin in ("stack", "appset-stack") else platform.root
                 directory = os.path.normpath(os.path.join(base, source.path))
-                recurse = app.get(*source.base, "directory", "recurse") is True
-                for folder, objects in by_dir.items():
-                    if folder == directory or (recurse and folder.startswith(directory + os.sep)):
-                        for obj in objects:
-                            obj.deployers.append(app)
+                # a folder lookup, not a scan: a fleet has one collector application and one folder per cluster
+                folders = [directory] if directory in by_dir else []
+                if app.get(*source.base, "directory", "recurse") is True:
+                    folders += [folder for folder in by_dir if folder.startswith(directory + os.sep)]
+                for folder in folders:
+                    for obj in by_dir[folder]:
+                        obj.deployers.append(app)
         for obj in platform.objects:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 platform.collectors.append(Collector(obj, self._collector_config(obj)))
@@ -462,10 +455,6 @@ def _stack_root(tfvars_fs_path: str) -> str:
 
 def _template_sources(doc: Located) -> Located:
     return sources_as_list(doc, ("spec", "template", "spec"))
-
-
-def _pairs(mapping: dict) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((str(k), str(v)) for k, v in mapping.items() if not isinstance(v, (dict, list))))
 
 
 def _layer(layers: list[Located]) -> Located | None:

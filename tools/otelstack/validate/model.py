@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from otelstack import charts, resources, wiring
 from otelstack.charts import ChartKnowledge
 from otelstack.hcl import Encoded, FileRef, HeredocText
-from otelstack.source import Located, Location, Path, Unknown, is_unknown
+from otelstack.source import DocumentView, Located, Location, Path, Unknown, is_unknown
 from otelstack.yamlsource import load_yaml
 
 
@@ -59,7 +59,7 @@ class AppSource:
 
 
 @dataclass(eq=False)  # identity: the same object, not an equal one
-class Application:
+class Application(DocumentView):
     name: Any
     doc: Located  # normalised to the Argo CD Application shape (metadata, spec.sources[...])
     origin: str  # terraform | yaml | stack
@@ -71,16 +71,6 @@ class Application:
     cluster: str = ""  # the target cluster's name when expanded from an ApplicationSet
     generated_by: str = ""  # the ApplicationSet (file:line) an application was expanded from
     raw: Located | None = None  # the Terraform block as written (for provider schema checks)
-
-    def get(self, *path: Any, default: Any = None) -> Any:
-        return self.doc.get(path, default)
-
-    def loc(self, *path: Any) -> Location:
-        return self.doc.location(path)
-
-    def key_loc(self, *path: Any) -> Location:
-        """Where a key (or a Terraform block) is written: for findings about what it lacks."""
-        return self.doc.key_location(path)
 
     @property
     def label(self) -> str:

@@ -67,7 +67,7 @@ def _walk(ctx: Context, chart: ChartKnowledge, version: str, known_version: bool
             span = f"from chart {spec.since}" if spec.since and versions.at_least(version, spec.since) is False else f"until chart {spec.until}"
             yield ValuesIssue("absent", Problem(values.key_location(key_path),
                                                 f"{chart.title} chart {version} does not read {name!r} (it exists {span}): Helm ignores it",
-                                                f"use a chart version that has it, or remove it"))
+                                                "use a chart version that has it, or remove it"))
             continue
         if value is None:
             continue  # null removes a default: valid Helm

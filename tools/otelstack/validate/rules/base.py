@@ -25,8 +25,6 @@ class Context:
 
     @cached_property
     def schemas(self):
-        from otelstack.kubeschema import SchemaStore
-
         return _store(self.kubernetes_version)
 
     def load_problems(self, rule_id: str) -> Iterator[Problem]:

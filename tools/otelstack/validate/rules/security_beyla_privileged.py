@@ -31,12 +31,10 @@ def check(ctx: Context):
         values = source.values
         version, _ = chart_version(source)
         has_switch = version is None or versions.at_least(version, "1.4.0") is not False
-        if has_switch:
-            setting = values.get(("privileged",), True) if values is not None else True
-            where = values.location(("privileged",)) if values is not None and values.get(("privileged",)) is not None else app.key_loc(*source.base)
-        else:
-            setting = values.get(("securityContext", "privileged"), True) if values is not None else True
-            where = values.location(("securityContext", "privileged")) if values is not None and values.get(("securityContext", "privileged")) is not None else app.key_loc(*source.base)
+        # charts from 1.4.0 have a `privileged` switch; older ones only the container's securityContext
+        path = ("privileged",) if has_switch else ("securityContext", "privileged")
+        setting = values.get(path, True) if values is not None else True
+        where = values.location(path) if values is not None and values.get(path) is not None else app.key_loc(*source.base)
         if is_unknown(setting) or setting is False:
             continue
         how = "set privileged: false" if has_switch else f"chart {version} has no unprivileged mode: upgrade to chart 1.4.0 or later and set privileged: false"

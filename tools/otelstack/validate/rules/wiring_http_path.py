@@ -36,7 +36,7 @@ def check(ctx: Context):
         path = target.path.rstrip("/")
         if client.endpoint_var == "OTEL_EXPORTER_OTLP_ENDPOINT" and path.endswith(wiring.TRACES_PATH):
             yield Problem(client.location, f"{client.what}: OTEL_EXPORTER_OTLP_ENDPOINT already ends in {wiring.TRACES_PATH}; Beyla appends it again",
-                          f"drop the path, or use OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with the full path")
+                          "drop the path, or use OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with the full path")
         elif client.endpoint_var == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" and not path.endswith(wiring.TRACES_PATH):
             yield Problem(client.location, f"{client.what}: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as given: spans are posted to {path or '/'} , not {wiring.TRACES_PATH}",
                           f"end it in {wiring.TRACES_PATH}")
