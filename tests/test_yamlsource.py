@@ -26,6 +26,12 @@ def test_syntax_error_keeps_earlier_documents():
     assert docs.problems[0].message.startswith("YAML syntax error")
 
 
+def test_missing_flow_value_is_reported_where_it_is_missing():
+    (problem,) = load_yaml("version: 1\nargocd: [\n", "f.yaml").problems
+    assert (problem.location.line, problem.location.column) == (3, 1)
+    assert "did not find expected node content" in problem.message and "opened here" not in problem.message
+
+
 def test_binary_content_is_a_problem_not_a_crash():
     docs = load_yaml("kind: x\n\x00\xff", "b.yaml")
     assert docs.documents == []

@@ -153,7 +153,9 @@ def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int 
                 return result
     except yaml.MarkedYAMLError as exc:
         # An unclosed bracket or quote is detected where the input ends; where it opened is the fault.
-        opened = exc.context and exc.context.startswith(("while parsing a flow", "while scanning a quoted scalar"))
+        # ("while parsing a flow node" marks where a value is missing, not an opener)
+        opened = exc.context and exc.context.startswith(("while parsing a flow sequence", "while parsing a flow mapping",
+                                                         "while scanning a quoted scalar"))
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         column = (mark.column + 1 if mark else 1) + indent + (column_offset if mark and mark.line == 0 else 0)
