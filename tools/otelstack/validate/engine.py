@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from otelstack.source import Location
 from otelstack.errors import UsageError
+from otelstack.gitrepo import find_repository
 from otelstack.kubeschema import available_versions
 from otelstack.validate.config import effective_severity, find_suppressions, level_of, load_config
 from otelstack.validate.finding import Finding, Problem, Report, Severity
@@ -35,6 +36,10 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
 
         inputs = [i for i in inputs if not any(fnmatch.fnmatch(i.display, pattern) for pattern in config.exclude)]
     platform = Platform(root)
+    for given in paths:  # validate may run on a subdirectory: the repository is found above it
+        repository = find_repository(given)
+        if repository is not None:
+            platform.platform_repos |= set(repository.remotes)
     Loader(platform).load(inputs)
     report = run_rules(platform, options, config)
     report.seconds = time.perf_counter() - started

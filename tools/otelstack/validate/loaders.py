@@ -6,7 +6,6 @@ Each file is read once. Parse failures become findings on that file; the rest is
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from dataclasses import dataclass
@@ -81,7 +80,6 @@ class Loader:
         stacks = [i for i in inputs if os.path.basename(i.fs_path) == DEFAULT_FILENAME]
         for stack in stacks:
             self._stack(stack)
-        self.platform.platform_repos |= _git_remotes(self.platform.root)
         for item in inputs:
             if item in stacks or item.fs_path in self.generated:
                 continue
@@ -483,15 +481,3 @@ def _first_changed_line(diff: str) -> int:
         elif text.startswith(("-", "+")):
             return line
     return 1
-
-
-def _git_remotes(root: str) -> set[str]:
-    config = os.path.join(root, ".git", "config")
-    if not os.path.isfile(config):
-        return set()
-    parser = configparser.ConfigParser(strict=False)
-    try:
-        parser.read(config)
-    except configparser.Error:
-        return set()
-    return {parser[s]["url"] for s in parser.sections() if s.startswith("remote") and "url" in parser[s]}

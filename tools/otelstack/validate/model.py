@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from otelstack import charts, resources, wiring
 from otelstack.charts import ChartKnowledge
+from otelstack.gitrepo import normalize_url
 from otelstack.hcl import Encoded, FileRef, HeredocText
 from otelstack.source import DocumentView, Located, Location, Path, Unknown, is_unknown
 from otelstack.yamlsource import load_yaml
@@ -224,7 +225,7 @@ class Platform:
         return {o.name for o in self.objects if o.kind == "Namespace" and isinstance(o.name, str)}
 
     def is_platform_repo(self, url: Any) -> bool:
-        return isinstance(url, str) and _norm_repo(url) in {_norm_repo(u) for u in self.platform_repos}
+        return isinstance(url, str) and normalize_url(url) in {normalize_url(u) for u in self.platform_repos}
 
     def is_own_source(self, source: "AppSource") -> bool:
         """A source of this platform repo: its URL is the repo's, or its path is a directory of this tree."""
@@ -236,10 +237,6 @@ class Platform:
         return {(c.name, c.namespace): c for c in self.collectors if isinstance(c.name, str) and isinstance(c.namespace, str)}
 
 
-def _norm_repo(url: str) -> str:
-    url = url.strip().lower().removesuffix("/").removesuffix(".git")
-    url = re.sub(r"^(git@|ssh://git@)([^:/]+)[:/]", r"https://\2/", url)
-    return url.replace("http://", "https://")
 
 
 # Terraform -> Argo CD shape ---------------------------------------------------------------------
