@@ -175,11 +175,37 @@ def test_argocd_application_specs(repo_root: Path):
     assert set(apps) == {"opentelemetry-operator", "otel-collector", "beyla"}
     operator, collector = apps["opentelemetry-operator"], apps["otel-collector"]
     assert operator["wait"] and operator["tier"] < collector["tier"]
-    assert {"CreateNamespace=true", "ServerSideApply=true", "RespectIgnoreDifferences=true"} <= set(operator["sync_options"])
+    # every tier waits (destroy removes collectors before the operator), longer than the provider's 5 minutes
+    assert all(app["wait"] and app["timeouts"] == {"create": "15m", "update": "15m", "delete": "15m"} for app in apps.values())
+    # the chart's certificate Secret is a Helm hook: the caBundle ignores are for status only, never respected
+    assert {"CreateNamespace=true", "ServerSideApply=true"} <= set(operator["sync_options"])
+    assert "RespectIgnoreDifferences=true" not in operator["sync_options"]
     kinds = {ignore["kind"] for ignore in operator["ignore_differences"]}
-    assert kinds == {"Secret", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CustomResourceDefinition"}
+    assert kinds == {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CustomResourceDefinition"}
     assert collector["source"]["path"] == "manifests/rendered/kind" and collector["source"]["chart"] is None
     assert "SkipDryRunOnMissingResource=true" in collector["sync_options"] and collector["retry"]["limit"] > 0
     assert all("CreateNamespace=true" in app["sync_options"] for app in apps.values())
     prod = json.loads((repo_root / "terraform/environments/production/otelstack.auto.tfvars.json").read_text())["applications"]
     assert prod["cert-manager"]["tier"] == 0 and prod["opentelemetry-operator"]["ignore_differences"] == []
+
+
+def test_kind_fleet_registers_its_in_cluster_member_with_a_synced_secret(repo_root: Path):
+    import json
+
+    spec = json.loads((repo_root / "terraform/environments/kind-fleet/otelstack.auto.tfvars.json").read_text())
+    registration = spec["registrations"]["kind-fleet-clusters"]
+    assert registration["source"]["path"] == "manifests/rendered/kind-fleet/_clusters" and registration["wait"]
+    assert registration["destination"] == {"server": "https://kubernetes.default.svc", "namespace": "argocd"}
+    secret = yaml.safe_load((repo_root / "manifests/rendered/kind-fleet/_clusters/kind.yaml").read_text())
+    assert secret["metadata"]["labels"]["argocd.argoproj.io/secret-type"] == "cluster"
+    assert secret["metadata"]["labels"] | spec["clusters"]["kind"]["labels"] == secret["metadata"]["labels"]
+    assert secret["stringData"]["server"] == "https://kubernetes.default.svc" and "bearerToken" not in secret["stringData"]["config"]
+    # remote clusters keep argocd_cluster: no Secret (no credentials in git) for the production fleet
+    fleet = json.loads((repo_root / "terraform/environments/fleet/otelstack.auto.tfvars.json").read_text())
+    assert fleet["registrations"] == {} and not (repo_root / "manifests/rendered/fleet/_clusters").exists()
+    for app_set in spec["application_sets"].values():
+        source = app_set["source"]
+        if source["chart"]:
+            # field access: a cluster without the annotation fails the template instead of getting the newest chart
+            assert source["target_revision"].startswith("{{ .metadata.annotations.otelstack_") and "index" not in source["target_revision"]
+            assert app_set["values_source"]["exclude"] == "*"

@@ -59,7 +59,18 @@ def healthy_runner(results: Path) -> RecordedRunner:
         return Result(argv, 0, "3 passed")
 
     runner.script[("python",)] = suite
+    kubectl = ("kubectl", "--kubeconfig", str(results / "kubeconfig"))
+    runner.on(*kubectl, "--namespace", "beyla", "logs", stdout=BEYLA_ATTACHED)
+    runner.on(*kubectl, "--namespace", "demo", "get", "job/sample-app-load", stdout=JOB_COMPLETE)
     return runner
+
+
+# What Beyla 1.8 logs when it attaches to a process (discover.TraceAttacher), and a finished Job.
+BEYLA_ATTACHED = ('time=2026-12-01T10:00:01Z level=INFO msg="instrumenting process" component=discover.TraceAttacher '
+                  "cmd=/usr/local/bin/python3.12 pid=4242\n")
+JOB_COMPLETE = json.dumps({"status": {"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]}})
+JOB_FAILED = json.dumps({"status": {"failed": 3, "conditions": [
+    {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]}})
 
 
 def _tool_paths(monkeypatch, tmp_path):
@@ -101,11 +112,13 @@ def test_successful_run_order_and_reports(smoke, tmp_path):
     collector = next(i for i, c in enumerate(order) if " apply --filename " in c)
     collector_ready = next(i for i, c in enumerate(order) if "deployment/otel-collector-collector" in c)
     beyla = next(i for i, c in enumerate(order) if "upgrade --install beyla" in c)
-    sample = next(i for i, c in enumerate(order) if "upgrade --install sample-app" in c)
+    sample = next(i for i, c in enumerate(order) if "upgrade --install sample-app" in c and "load.enabled=false" in c)
+    attached = next(i for i, c in enumerate(order) if "logs daemonset/beyla" in c)
+    start_load = next(i for i, c in enumerate(order) if "upgrade --install sample-app" in c and "load.enabled=true" in c)
     load = next(i for i, c in enumerate(order) if "job/sample-app-load" in c)
     suite = next(i for i, c in enumerate(order) if " -m pytest " in c)
     delete = next(i for i, c in enumerate(order) if "kind delete cluster --name otelstack-smoke-test" in c)
-    assert create < operator < crds < collector < collector_ready < beyla < sample < load < suite < delete == len(order) - 1
+    assert create < operator < crds < collector < collector_ready < beyla < sample < attached < start_load < load < suite < delete == len(order) - 1
     # the values installed are the rendered ones
     values = Path(next(c for c in order if "upgrade --install beyla" in c).split("--values ")[1])
     assert values.read_text() == (Path(__file__).parent.parent / "terraform/environments/kind/values/beyla.yaml").read_text()
@@ -234,7 +247,7 @@ def test_dry_run_via_argocd(repo_root: Path, tmp_path):
     assert "environment kind-fleet" in text.splitlines()[0]  # the ApplicationSet path by default
     markers = ["kind create cluster", "upgrade --install argocd argo-cd", "port-forward the Argo CD API",
                "terraform init, plan and apply", "terraform/environments/kind-fleet", "registers this cluster as kind",
-               "wait until kind-opentelemetry-operator, kind-otel-collector, kind-beyla exist and are Synced and Healthy",
+               "wait until kind-fleet-clusters, kind-opentelemetry-operator, kind-otel-collector, kind-beyla exist and are Synced and Healthy",
                "upgrade --install sample-app", "-m pytest", "--otelstack-env kind-fleet", "kind delete cluster"]
     positions = [text.index(marker) for marker in markers]
     assert positions == sorted(positions)
@@ -369,3 +382,134 @@ def test_suite_is_skipped_without_a_cluster(repo_root: Path):
     result = subprocess.run([sys.executable, "-m", "pytest", "tests/smoke", "-q", "-p", "no:cacheprovider"], cwd=repo_root,
                             capture_output=True, text=True, env={k: v for k, v in __import__("os").environ.items() if k != "KUBECONFIG"})
     assert "3 skipped" in result.stdout
+
+
+# Teardown under interruption ----------------------------------------------------------------------
+
+
+def _interrupt_at(runner: RecordedRunner, prefix: tuple, exception: type[BaseException]):
+    def raise_it(argv):
+        raise exception()
+
+    runner.script[prefix] = raise_it
+
+
+INTERRUPTIONS = [
+    ("cluster", ("kind", "create", "cluster")),
+    ("operator", ("helm", "upgrade", "--install", "opentelemetry-operator")),
+    ("collector", ("kubectl", "--kubeconfig", "KUBECONFIG", "apply")),
+    ("beyla", ("helm", "upgrade", "--install", "beyla")),
+    ("workload", ("helm", "upgrade", "--install", "sample-app")),
+    ("spans", ("python",)),
+]
+
+
+@pytest.mark.parametrize("phase,prefix", INTERRUPTIONS, ids=[p for p, _ in INTERRUPTIONS])
+@pytest.mark.parametrize("signal_name", ["ctrl-c", "sigterm"])
+def test_teardown_after_an_interruption_in_every_phase(smoke, tmp_path, phase, prefix, signal_name):
+    from otelstack.smoke.run import Terminated
+
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+    prefix = tuple(str(results / "kubeconfig") if part == "KUBECONFIG" else part for part in prefix)
+    _interrupt_at(runner, prefix, Terminated if signal_name == "sigterm" else KeyboardInterrupt)
+    run, _, _ = smoke(runner)
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    assert runner.commands()[-1] == "kind delete cluster --name otelstack-smoke-test"
+    report = json.loads((results / "report.json").read_text())
+    assert report["interrupted"] is True
+    assert report["error"] == ("terminated (SIGTERM)" if signal_name == "sigterm" else "interrupted (Ctrl-C)")
+    assert next(p for p in report["phases"] if p["name"] == phase)["status"] == "failed"
+
+
+def test_ctrl_c_during_cluster_creation_still_deletes_the_cluster(smoke, tmp_path):
+    """kind leaves its node container behind when killed half-way: the teardown is owed from the start."""
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+    _interrupt_at(runner, ("kind", "create", "cluster"), KeyboardInterrupt)
+    run, _, _ = smoke(runner)
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    commands = runner.commands()
+    assert commands[-2].startswith("kind create cluster") and commands[-1] == "kind delete cluster --name otelstack-smoke-test"
+    assert not (results / "diagnostics").exists()
+
+
+def test_a_real_sigterm_tears_down(smoke, tmp_path):
+    """The process receives SIGTERM (as from a cancelled CI job) while a step runs."""
+    import os
+    import signal
+
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+
+    def terminate(argv):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return Result(argv, 0)
+
+    runner.script[("helm", "upgrade", "--install", "beyla")] = terminate
+    before = signal.getsignal(signal.SIGTERM)
+    run, _, _ = smoke(runner)
+    with pytest.raises(KeyboardInterrupt):
+        run.execute()
+    assert runner.commands()[-1] == "kind delete cluster --name otelstack-smoke-test"
+    assert json.loads((results / "report.json").read_text())["error"] == "terminated (SIGTERM)"
+    assert signal.getsignal(signal.SIGTERM) is before, "the handler is restored after the run"
+
+
+def test_a_diagnostics_timeout_does_not_skip_the_teardown(smoke, tmp_path):
+    from otelstack.external import CommandFailed
+
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+    runner.on("helm", "upgrade", "--install", "beyla", stderr="Error: INSTALLATION FAILED", returncode=1)
+
+    def hung_api_server(argv):
+        # what ProcessRunner raises when a command outlives its timeout, check=False or not
+        raise CommandFailed(Result(argv, 124, "", "timed out after 60s"))
+
+    runner.script[("kubectl", "--kubeconfig", str(results / "kubeconfig"), "--namespace", "otel", "describe")] = hung_api_server
+    runner.on("kubectl", "--kubeconfig", str(results / "kubeconfig"), "--namespace", "beyla", "get", "pods", "--output", "name", stdout="pod/beyla-x1\n")
+    run, _, _ = smoke(runner)
+    with pytest.raises(SmokeFailed):
+        run.execute()
+    assert runner.commands()[-1] == "kind delete cluster --name otelstack-smoke-test"
+    describe = (results / "diagnostics" / "otel" / "describe-pods.txt").read_text()
+    assert describe.startswith("# not collected:") and "timed out after 60s" in describe
+    assert (results / "diagnostics" / "beyla" / "beyla-x1.log").exists(), "the other diagnostics are still collected"
+
+
+def test_load_waits_for_beyla_to_attach(smoke, tmp_path):
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+    answers = iter(["level=INFO msg=\"Starting Beyla\"\n", "level=INFO msg=\"Starting Beyla\"\n", BEYLA_ATTACHED])
+    runner.script[("kubectl", "--kubeconfig", str(results / "kubeconfig"), "--namespace", "beyla", "logs")] = (
+        lambda argv: Result(argv, 0, next(answers)))
+    run, clock, _ = smoke(runner)
+    assert run.execute().ok
+    commands = runner.commands()
+    assert sum("logs daemonset/beyla" in c for c in commands) == 3
+    last_log = max(i for i, c in enumerate(commands) if "logs daemonset/beyla" in c)
+    assert next(i for i, c in enumerate(commands) if "load.enabled=true" in c) > last_log
+
+
+def test_a_failed_load_job_fails_at_once(smoke, tmp_path):
+    results = tmp_path / "results"
+    runner = healthy_runner(results)
+    runner.on("kubectl", "--kubeconfig", str(results / "kubeconfig"), "--namespace", "demo", "get", "job/sample-app-load", stdout=JOB_FAILED)
+    run, clock, _ = smoke(runner)
+    with pytest.raises(SmokeFailed) as caught:
+        run.execute()
+    assert "the load job failed: Job has reached the specified backoff limit" in caught.value.message
+    assert clock.now - 1000 < 60, "no waiting out the deadline"
+    assert runner.commands()[-1].startswith("kind delete cluster")
+
+
+def test_kind_config_has_no_bidirectional_bpf_mount(repo_root):
+    import yaml
+
+    config = yaml.safe_load((repo_root / "tools/otelstack/data/smoke/kind-config.yaml").read_text())
+    mounts = [m for node in config["nodes"] for m in node.get("extraMounts", [])]
+    assert all(m.get("propagation") != "Bidirectional" for m in mounts)
+    assert "/sys/fs/bpf" not in {m["hostPath"] for m in mounts}

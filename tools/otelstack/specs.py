@@ -7,9 +7,9 @@ from __future__ import annotations
 from otelstack.source import Located
 
 
-def stack_app_doc(spec_doc: Located, name: str, argocd_namespace: str) -> Located:
-    """An application spec of otelstack.auto.tfvars.json in the Application shape, locations kept."""
-    base = ("applications", name)
+def stack_app_doc(spec_doc: Located, name: str, argocd_namespace: str, key: str = "applications") -> Located:
+    """An application spec of otelstack.auto.tfvars.json (under `key`) in the Application shape, locations kept."""
+    base = (key, name)
     doc = Located({"metadata": {"name": name, "namespace": argocd_namespace}}, spec_doc.file)
     for path in ((), ("metadata",), ("metadata", "name")):
         doc.locations[path] = spec_doc.location(base)
@@ -75,7 +75,10 @@ def argo_spec(spec_doc: Located, base: tuple, doc: Located, prefix: tuple) -> No
     sources = [first]
     values_source = spec.get("values_source")
     if values_source:
-        sources.append({"repoURL": values_source["repo_url"], "targetRevision": values_source["target_revision"], "ref": values_source["ref"]})
+        ref_source = {"repoURL": values_source["repo_url"], "targetRevision": values_source["target_revision"], "ref": values_source["ref"]}
+        if values_source.get("exclude"):
+            ref_source["directory"] = {"exclude": values_source["exclude"]}
+        sources.append(ref_source)
     data = {
         "project": spec.get("project"),
         "destination": dict(spec.get("destination") or {}),

@@ -33,6 +33,12 @@ variable "application_sets" {
   type        = any
 }
 
+variable "registrations" {
+  description = "The application syncing the cluster Secrets of in-cluster members (otelstack.auto.tfvars.json)."
+  type        = any
+  default     = {}
+}
+
 variable "cluster_credentials" {
   description = "Credentials per cluster name: bearer_token, ca_data, insecure. Not needed for the in-cluster target."
   type        = map(map(string))
@@ -46,6 +52,7 @@ module "fleet" {
   argocd_namespace    = var.argocd_namespace
   clusters            = var.clusters
   application_sets    = var.application_sets
+  registrations       = var.registrations
   cluster_credentials = var.cluster_credentials
 }
 

@@ -7,8 +7,17 @@ resource "argocd_application" "this" {
     labels    = var.application.labels
   }
 
-  # The provider waits until the application is Synced and Healthy: later tiers depend on it.
+  # The provider waits until the application is Synced and Healthy (on destroy: until it is gone):
+  # later tiers depend on it. Its default 5-minute timeouts are too short for a first operator
+  # install, and a timed-out create taints the application: the next apply would replace it with
+  # cascade = true and delete what it deployed, CRDs included.
   wait = var.application.wait
+
+  timeouts {
+    create = var.application.timeouts.create
+    update = var.application.timeouts.update
+    delete = var.application.timeouts.delete
+  }
 
   spec {
     project = var.application.project

@@ -15,6 +15,12 @@ locals {
     }
   }
 
+  # argocd_cluster cannot register Argo CD's own address: its create lists the clusters first and
+  # finds Argo CD's built-in in-cluster entry ("cluster with server address ... already exists").
+  # Such members are registered by a cluster Secret that an Argo CD application syncs.
+  argocd_clusters    = { for name, c in local.clusters : name => c if c.server != local.in_cluster }
+  in_cluster_members = [for name, c in local.clusters : name if c.server == local.in_cluster]
+
   application_sets = {
     for name, s in var.application_sets : name => {
       name                = name
@@ -37,6 +43,7 @@ locals {
           path            = s.source.path
           target_revision = s.source.target_revision
           ref             = null
+          exclude         = null
           helm = s.source.chart == null ? null : {
             release_name = coalesce(s.source.release_name, name)
             value_files  = s.source.value_files
@@ -48,6 +55,7 @@ locals {
           path            = null
           target_revision = s.values_source.target_revision
           ref             = s.values_source.ref
+          exclude         = s.values_source.exclude
           helm            = null
         }],
       )

@@ -8,6 +8,16 @@ output "clusters" {
   }
 }
 
+output "argocd_clusters" {
+  description = "Clusters to register with argocd_cluster: every one but the in-cluster target."
+  value       = local.argocd_clusters
+
+  precondition {
+    condition     = length(local.in_cluster_members) == 0 || length(var.registrations) > 0
+    error_message = "Cluster ${join(", ", local.in_cluster_members)} is Argo CD's own (https://kubernetes.default.svc): argocd_cluster cannot register it; give a registrations application that syncs its cluster Secret."
+  }
+}
+
 output "application_sets" {
   description = "Normalised ApplicationSet specs by name."
   value       = local.application_sets

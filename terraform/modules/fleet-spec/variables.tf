@@ -51,6 +51,7 @@ variable "application_sets" {
       repo_url        = string
       target_revision = string
       ref             = string
+      exclude         = optional(string)
     }))
     sync_options = optional(list(string), ["CreateNamespace=true"])
     ignore_differences = optional(list(object({
@@ -101,6 +102,12 @@ variable "application_sets" {
     condition     = alltrue([for s in var.application_sets : length(s.source.value_files) == 0 || s.values_source != null])
     error_message = "value_files from $values need a values_source (the platform repo, with ref = \"values\")."
   }
+}
+
+variable "registrations" {
+  description = "Names of the Argo CD applications that sync cluster Secrets for members argocd_cluster cannot register (the in-cluster target)."
+  type        = set(string)
+  default     = []
 }
 
 variable "cluster_credentials" {

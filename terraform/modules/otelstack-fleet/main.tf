@@ -9,11 +9,28 @@ module "spec" {
   argocd_namespace    = var.argocd_namespace
   clusters            = var.clusters
   application_sets    = var.application_sets
+  registrations       = keys(var.registrations)
   cluster_credentials = var.cluster_credentials
 }
 
+# Members at Argo CD's own address are registered by a cluster Secret in this repository, synced by
+# an ordinary application (the same modules as a single environment's applications).
+module "registration_spec" {
+  source = "../stack-spec"
+
+  argocd_namespace = var.argocd_namespace
+  applications     = var.registrations
+}
+
+module "registrations" {
+  source   = "../argocd-application"
+  for_each = module.registration_spec.applications
+
+  application = each.value
+}
+
 resource "argocd_cluster" "this" {
-  for_each = module.spec.clusters
+  for_each = module.spec.argocd_clusters
 
   name   = each.value.name
   server = each.value.server
@@ -76,6 +93,15 @@ resource "argocd_application_set" "this" {
             target_revision = source.value.target_revision
             ref             = source.value.ref
 
+            # A values-only `ref` source: the provider sets path = "." on every source, so without
+            # this the repository root would be deployed as a directory source too.
+            dynamic "directory" {
+              for_each = source.value.exclude == null ? [] : [source.value.exclude]
+              content {
+                exclude = directory.value
+              }
+            }
+
             dynamic "helm" {
               for_each = source.value.helm == null ? [] : [source.value.helm]
               content {
@@ -123,5 +149,5 @@ resource "argocd_application_set" "this" {
   }
 
   # Registrations first: a generator that sees no cluster generates (and prunes) nothing.
-  depends_on = [argocd_cluster.this]
+  depends_on = [argocd_cluster.this, module.registrations]
 }

@@ -4,6 +4,6 @@ output "application_sets" {
 }
 
 output "clusters" {
-  description = "Registered clusters: name => server."
-  value       = { for name, c in argocd_cluster.this : name => c.server }
+  description = "Registered clusters (by argocd_cluster or by a synced cluster Secret): name => server."
+  value       = { for name, c in module.spec.clusters : name => c.server }
 }

@@ -13,6 +13,12 @@ variable "application_sets" {
   type        = any
 }
 
+variable "registrations" {
+  description = "Applications syncing the cluster Secrets of in-cluster members, as rendered by `otelstack render` (may be empty)."
+  type        = any
+  default     = {}
+}
+
 variable "cluster_credentials" {
   description = "Credentials per cluster name: bearer_token, ca_data, insecure."
   type        = map(map(string))

@@ -34,6 +34,7 @@ locals {
       sync_options       = distinct(app.sync_options)
       ignore_differences = app.ignore_differences
       wait               = app.wait
+      timeouts           = app.timeouts
       retry = app.retry == null ? null : {
         limit = tostring(app.retry.limit)
         backoff = {

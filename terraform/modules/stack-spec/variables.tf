@@ -37,6 +37,11 @@ variable "applications" {
       jq_path_expressions = optional(list(string), [])
     })), [])
     wait = optional(bool, false)
+    timeouts = optional(object({
+      create = optional(string, "15m")
+      update = optional(string, "15m")
+      delete = optional(string, "15m")
+    }), {})
     retry = optional(object({
       limit = number
       backoff = object({
@@ -55,6 +60,13 @@ variable "applications" {
   validation {
     condition     = alltrue([for app in var.applications : (app.destination.server == null) != (app.destination.name == null)])
     error_message = "Each destination names its cluster by server (API URL) or by name (as registered in Argo CD), not both."
+  }
+
+  validation {
+    condition = alltrue(flatten([for app in var.applications : [
+      for t in [app.timeouts.create, app.timeouts.update, app.timeouts.delete] : can(regex("^[0-9]+(s|m|h)$", t))
+    ]]))
+    error_message = "timeouts are durations such as 15m: the provider's 5-minute default is too short for a first operator install."
   }
 
   validation {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otelstack.errors import UsageError
-from otelstack.render.compose import Application, Composition, compose, rendered_path
+from otelstack.render.compose import TIER_PREREQUISITES, Application, Composition, compose, rendered_path, wait_timeouts
 from otelstack.stack import Stack, StackFile
 from otelstack.stack.loader import Cluster
 
@@ -33,7 +33,20 @@ def enable_label(component: str) -> str:
 
 
 def version_annotation(component: str) -> str:
-    return f"otelstack.io/{component}-chart-version"
+    """The annotation carrying a component's chart version. A Go identifier on purpose: the template
+    reads it by field access, which fails on a cluster without it (`missingkey=error`), where
+    `index .metadata.annotations "otelstack.io/..."` would give "" and deploy the newest chart."""
+    return f"otelstack_{label_id(component)}_chart_version"
+
+
+# The repository root rendered as a directory source: the provider gives every source `path = "."`
+# (schema default in v7), so the values `ref` source would also deploy the root's manifests.
+# Excluding every file keeps it a values-only source.
+REF_SOURCE_EXCLUDE = "*"
+REGISTRATIONS_COMPONENT = "cluster-registrations"
+CLUSTER_SECRET_LABEL = "argocd.argoproj.io/secret-type"
+# How Argo CD reaches its own cluster: its service account (no credentials in the Secret).
+IN_CLUSTER_CONFIG = '{"tlsClientConfig":{"insecure":false}}'
 
 
 def values_path(environment: str, cluster: str, app: str) -> str:
@@ -62,6 +75,62 @@ class FleetComposition:
 
     def cluster_specs(self) -> dict[str, dict]:
         return {c.name: {"server": c.cluster.server, "labels": c.labels, "annotations": c.annotations} for c in self.clusters}
+
+    @property
+    def in_cluster(self) -> list[FleetCluster]:
+        """Members at Argo CD's own address: `argocd_cluster` cannot register them (the provider's
+        create finds Argo CD's built-in in-cluster entry and fails with "already exists"), so a
+        cluster Secret synced by an Argo CD application carries their labels instead."""
+        return [c for c in self.clusters if c.cluster.server == IN_CLUSTER]
+
+
+def registrations_path(stack: Stack) -> str:
+    """Where a fleet's cluster Secrets are rendered: beside the per-cluster folders (cluster names
+    are DNS labels, so `_clusters` can never be one of them)."""
+    return f"{rendered_path(stack)}/_clusters"
+
+
+def cluster_secret(fleet: "FleetComposition", member: FleetCluster) -> dict:
+    """The declarative registration of an in-cluster member: Argo CD uses this Secret instead of
+    its built-in entry, with the member's labels and annotations."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": f"otelstack-cluster-{member.name}",
+            "namespace": fleet.stack.data["argocd"]["namespace"],
+            "labels": {CLUSTER_SECRET_LABEL: "cluster", "app.kubernetes.io/managed-by": "otelstack", **member.labels},
+            "annotations": dict(member.annotations),
+        },
+        "type": "Opaque",
+        "stringData": {"name": member.name, "server": member.cluster.server, "config": IN_CLUSTER_CONFIG},
+    }
+
+
+def registrations(fleet: "FleetComposition") -> dict[str, dict]:
+    """The Argo CD application that syncs the in-cluster members' Secrets (none without such members),
+    in the single-environment application shape so the same modules declare it."""
+    if not fleet.in_cluster:
+        return {}
+    stack = fleet.stack
+    repo = stack.data["repository"]
+    argocd_namespace = stack.data["argocd"]["namespace"]
+    spec = {
+        "component": REGISTRATIONS_COMPONENT,
+        "tier": TIER_PREREQUISITES,
+        "project": stack.data["argocd"]["project"],
+        "destination": {"server": IN_CLUSTER, "namespace": argocd_namespace},  # Argo CD's own cluster, whatever the stack's destination
+        "source": {"repo_url": repo["url"], "chart": None, "path": registrations_path(stack), "target_revision": repo["revision"],
+                   "release_name": None, "values_file": None},
+        "sync_options": ["CreateNamespace=true"],
+        "ignore_differences": [],
+        # The ApplicationSets are created once the Secrets exist: a generator that sees no cluster
+        # generates (and prunes) nothing.
+        "wait": True,
+        "timeouts": wait_timeouts(stack),
+        "retry": None,
+    }
+    return {f"{fleet.environment}-clusters": spec}
 
 
 def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
@@ -132,9 +201,9 @@ def _application_set(stack: Stack, environment: str, app: Application) -> dict:
     repo = stack.data["repository"]
     values_source = None
     if source["chart"]:
-        source["target_revision"] = f'{{{{ index .metadata.annotations "{version_annotation(app.component)}" }}}}'
+        source["target_revision"] = f"{{{{ .metadata.annotations.{version_annotation(app.component)} }}}}"
         source["value_files"] = [f"$values/{values_path(environment, '{{ .name }}', app.name)}"]
-        values_source = {"repo_url": repo["url"], "target_revision": repo["revision"], "ref": "values"}
+        values_source = {"repo_url": repo["url"], "target_revision": repo["revision"], "ref": "values", "exclude": REF_SOURCE_EXCLUDE}
     else:
         source["path"] = f"{rendered_path(stack)}/{{{{ .name }}}}"
         source["value_files"] = []
@@ -160,4 +229,5 @@ def tfvars(fleet: FleetComposition) -> dict[str, Any]:
         "argocd_namespace": fleet.stack.data["argocd"]["namespace"],
         "clusters": fleet.cluster_specs(),
         "application_sets": fleet.application_sets,
+        "registrations": registrations(fleet),
     }

@@ -86,7 +86,7 @@ def render_environment(stack: Stack, templates: TemplateSet) -> tuple[dict[str, 
 
 def render_fleet_environment(stack_file: StackFile, environment: str, templates: TemplateSet):
     """A fleet environment: per cluster its manifests and values; one root with ApplicationSets."""
-    from otelstack.fleet.compose import compose_fleet, tfvars
+    from otelstack.fleet.compose import cluster_secret, compose_fleet, registrations_path, tfvars
 
     fleet = compose_fleet(stack_file, environment)
     outputs: dict[str, str] = {}
@@ -95,6 +95,8 @@ def render_fleet_environment(stack_file: StackFile, environment: str, templates:
         outputs.update(_manifests(member.stack, member.composition, templates, f"{rendered_path(member.stack)}/{member.name}"))
         outputs.update(_values(member.stack, member.composition, f"{root}/values/{member.name}"))
     stack = fleet.stack
+    for member in fleet.in_cluster:
+        outputs[f"{registrations_path(stack)}/{member.name}.yaml"] = header(stack) + "\n" + dump_yaml(cluster_secret(fleet, member))
     outputs[f"{root}/main.tf"] = templates.render(
         "environment/fleet.tf.j2", header=header(stack), module_source=stack.fleet_module_source,
         provider_version=stack.provider_version,

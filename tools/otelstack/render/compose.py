@@ -20,6 +20,7 @@ TIER_OPERATOR = 1
 TIER_WORKLOADS = 2  # collector manifests, Beyla
 
 MANAGED_BY = "otelstack"
+DEFAULT_WAIT_TIMEOUT = "15m"
 
 
 @dataclass
@@ -102,7 +103,16 @@ def compose(stack: Stack) -> Composition:
     return result
 
 
-def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *, sync_options: list[str], wait: bool,
+def wait_timeouts(stack: Stack) -> dict:
+    """How long Terraform waits for an application to be Synced and Healthy (create, update) or gone
+    (delete). The provider's default is 5 minutes: a slow operator or cert-manager then fails the
+    create after the Application exists, Terraform taints it, and the next apply replaces it with
+    cascade = true, deleting what it deployed (CRDs, and with them every collector)."""
+    timeout = stack.get("argocd", "waitTimeout", default=DEFAULT_WAIT_TIMEOUT)
+    return {"create": timeout, "update": timeout, "delete": timeout}
+
+
+def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *, sync_options: list[str],
               ignore_differences: list[dict] | None = None) -> Application:
     section = stack.data[key]
     chart = section["chart"]
@@ -123,7 +133,10 @@ def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *
         },
         "sync_options": sync_options,
         "ignore_differences": ignore_differences or [],
-        "wait": wait,
+        # Every tier waits: on create the next tier starts once this one is Synced and Healthy, and on
+        # destroy (reverse order) the operator is deleted only after the collectors are gone.
+        "wait": True,
+        "timeouts": wait_timeouts(stack),
         "retry": None,
     }
     return Application(name, component, tier, section["namespace"], spec, values)
@@ -134,7 +147,6 @@ def _cert_manager(stack: Stack) -> Application:
         stack, "cert-manager", "certManager", TIER_PREREQUISITES,
         {"crds": {"enabled": True}},
         sync_options=["CreateNamespace=true", "ServerSideApply=true"],
-        wait=True,
     )
 
 
@@ -151,25 +163,24 @@ def _operator(stack: Stack) -> Application:
     if operator.get("extraArgs"):
         values["manager"]["extraArgs"] = list(operator["extraArgs"])
     # ServerSideApply is not needed for the size of these CRDs; it is harmless and avoids the
-    # last-applied annotation on them. RespectIgnoreDifferences makes the ignores below hold at sync.
+    # last-applied annotation on them.
     sync_options = ["CreateNamespace=true", "ServerSideApply=true"]
-    ignores: list[dict] = []
-    if not use_cert_manager:
-        sync_options.append("RespectIgnoreDifferences=true")
-        ignores = _auto_generated_cert_ignores(stack)
-    return _helm_app(stack, "operator", "operator", TIER_OPERATOR, values, sync_options=sync_options, wait=True,
-                     ignore_differences=ignores)
+    ignores = [] if use_cert_manager else _auto_generated_cert_ignores(stack)
+    return _helm_app(stack, "operator", "operator", TIER_OPERATOR, values, sync_options=sync_options, ignore_differences=ignores)
 
 
 def _auto_generated_cert_ignores(stack: Stack) -> list[dict]:
-    """Argo CD renders with `helm template`, so the chart's self-signed certificate changes on every
-    render; without these the application is never in sync and the webhook CA can change under pods."""
+    """The chart's self-generated certificate: Argo CD renders with `helm template`, so every manifest
+    regeneration makes a new CA and certificate. The certificate Secret is a Helm hook (PreSync under
+    Argo CD, recreated on every sync, outside sync status), and the webhook and CRD conversion
+    `caBundle`s carry the CA of the same render. These ignores keep the application from showing
+    OutOfSync after each regeneration; they are for status only. Deliberately WITHOUT
+    RespectIgnoreDifferences: a sync must apply the new caBundles together with the hook's new
+    certificate, or the webhooks keep the old CA and every webhook call and collector conversion
+    fails with x509 errors (facts.md, operator section; `argocd-webhook-cert-drift`)."""
     fullname = chart_fullname(stack.operator["release"], stack.operator["chart"]["name"])
-    namespace = stack.operator["namespace"]
     ca_bundle = [".webhooks[]?.clientConfig.caBundle"]
     return [
-        {"group": "", "kind": "Secret", "name": f"{fullname}-controller-manager-service-cert", "namespace": namespace,
-         "json_pointers": ["/data"], "jq_path_expressions": []},
         {"group": "admissionregistration.k8s.io", "kind": "MutatingWebhookConfiguration", "name": f"{fullname}-mutation",
          "namespace": None, "json_pointers": [], "jq_path_expressions": ca_bundle},
         {"group": "admissionregistration.k8s.io", "kind": "ValidatingWebhookConfiguration", "name": f"{fullname}-validation",
@@ -199,7 +210,8 @@ def _collector(stack: Stack) -> Application:
         # collector CR fails. Skip that dry run and retry instead of failing the sync for good.
         "sync_options": ["CreateNamespace=true", "SkipDryRunOnMissingResource=true"],
         "ignore_differences": [],
-        "wait": False,
+        "wait": True,
+        "timeouts": wait_timeouts(stack),
         "retry": {"limit": 10, "backoff": {"duration": "15s", "factor": 2, "max_duration": "5m"}},
     }
     return Application(collector["name"], "collector", TIER_WORKLOADS, collector["namespace"], spec, None)
@@ -239,4 +251,4 @@ def beyla_values(stack: Stack, endpoint: str, protocol: str) -> dict:
 def _beyla(stack: Stack, result: Composition) -> Application:
     values = beyla_values(stack, result.beyla_endpoint, result.beyla_protocol)
     # Beyla exports to the collector: it starts after the operator tier, beside the collector.
-    return _helm_app(stack, "beyla", "beyla", TIER_WORKLOADS, values, sync_options=["CreateNamespace=true"], wait=False)
+    return _helm_app(stack, "beyla", "beyla", TIER_WORKLOADS, values, sync_options=["CreateNamespace=true"])

@@ -10,8 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import shlex
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -25,6 +28,7 @@ from otelstack.smoke.setup import ARGOCD_CHART, SAMPLE_RELEASE, HelmRelease, Smo
 PHASES = ("preflight", "cluster", "argocd", "operator", "collector", "beyla", "workload", "spans", "teardown")
 RETRY_EVERY = 5.0  # seconds between attempts of steps that wait for something to appear
 ARGOCD_PORT = 18080
+DIAGNOSTICS_TIMEOUT = 60  # seconds per diagnostics command: a hung API server must not hold the teardown
 
 
 class SmokeFailed(OtelstackError):
@@ -39,6 +43,9 @@ class Step:
     action: Callable[[Result | None], None] | None = None  # in-process work, given the command's result
     retry: bool = False  # keep trying until it succeeds or the deadline passes
     check: bool = True  # a failing command fails the step (else the action judges the result)
+    before: Callable[[], None] | None = None  # in-process work before the command starts
+    # Poll: run the command until this says done (True), keep waiting (False), or raises SmokeFailed.
+    until: Callable[[Result], bool] | None = None
 
     def describe(self, seconds: int) -> str:
         return shlex.join(self.command(seconds)) if self.command else "(otelstack)"
@@ -81,7 +88,8 @@ class SmokeRun:
         self.python = python
         self.junit_path = junit_path or setup.results / "junit.xml"
         self.deadline = 0.0
-        self.cluster_created = False
+        self.cluster_created = False  # a teardown is owed (the create has started)
+        self.cluster_ready = False  # the cluster answers (diagnostics can be collected)
         self.background = []
         self.argocd_password = ""
 
@@ -108,22 +116,35 @@ class SmokeRun:
                       action=self._preflight)]
         steps.append(Step("cluster", f"create kind cluster {s.cluster_name} (node image pinned in kind-config.yaml)",
                           lambda sec: ["kind", "create", "cluster", "--name", s.cluster_name, "--config", str(s.kind_config),
-                                       "--kubeconfig", str(s.kubeconfig), "--wait", f"{sec}s"], action=self._created))
+                                       "--kubeconfig", str(s.kubeconfig), "--wait", f"{sec}s"],
+                          before=self._creating, action=self._created))
         if self.via == "argocd":
             steps += self._argocd_steps()
         else:
             steps += self._helm_steps()
         steps += [
-            Step("workload", f"install the sample app (chart sample-app) into namespace {s.sample_namespace}",
-                 lambda sec: ["helm", "upgrade", "--install", SAMPLE_RELEASE, str(sample_chart_dir()), "--namespace", s.sample_namespace,
-                              "--create-namespace", "--kubeconfig", str(s.kubeconfig), "--wait", "--timeout", f"{sec}s"]),
-            Step("workload", f"wait for the load job {s.load_job} to send its traffic",
-                 lambda sec: self.kubectl("--namespace", s.sample_namespace, "wait", "--for=condition=complete", f"job/{s.load_job}", f"--timeout={sec}s")),
+            Step("workload", f"install the sample app (chart sample-app) into namespace {s.sample_namespace}, without its load job",
+                 self.sample_install(load=False)),
+            # Spans of requests sent before Beyla attached to the process are never seen.
+            Step("workload", f"wait until Beyla ({s.beyla.workload[0]} {s.beyla.workload[1]}) reports instrumenting the sample app",
+                 lambda sec: self.kubectl("--namespace", s.beyla.namespace, "logs", f"{s.beyla.workload[0]}/{s.beyla.workload[1]}",
+                                          "--all-containers", "--tail=-1"),
+                 until=_beyla_attached, check=False),
+            Step("workload", f"start the load job {s.load_job}", self.sample_install(load=True)),
+            Step("workload", f"wait for the load job {s.load_job} to complete (fails at once when the job fails)",
+                 lambda sec: self.kubectl("--namespace", s.sample_namespace, "get", f"job/{s.load_job}", "--output", "json"),
+                 until=_job_finished, check=False),
             Step("spans", f"run the in-cluster suite (pytest -m smoke): spans of {s.service_name} for "
                           + ", ".join(str(t) for t in s.traffic) + " reach the collector",
                  self._suite, action=self._read_spans, check=False),
         ]
         return steps
+
+    def sample_install(self, load: bool) -> Callable[[int], list[str]]:
+        s = self.setup
+        return lambda sec: ["helm", "upgrade", "--install", SAMPLE_RELEASE, str(sample_chart_dir()), "--namespace", s.sample_namespace,
+                            "--create-namespace", "--set", f"load.enabled={'true' if load else 'false'}",
+                            "--kubeconfig", str(s.kubeconfig), "--wait", "--timeout", f"{sec}s"]
 
     def _helm_steps(self) -> list[Step]:
         s = self.setup
@@ -158,7 +179,8 @@ class SmokeRun:
                  lambda sec: self.kubectl("--namespace", argocd.namespace, "get", "secret", "argocd-initial-admin-secret",
                                           "--output", "jsonpath={.data.password}"), action=self._password),
             Step("operator", f"terraform init, plan and apply {s.environment_root} against this Argo CD"
-                 + (f" (registers this cluster as {s.stack.cluster} with its labels; one ApplicationSet per component)" if s.stack.cluster else ""),
+                 + (f" (registers this cluster as {s.stack.cluster} with its labels through a synced cluster Secret; one ApplicationSet per component)"
+                    if s.stack.cluster else ""),
                  action=self._terraform),
             Step("collector", f"wait until {', '.join(s.applications)} exist and are Synced and Healthy", action=self._wait_applications),
         ]
@@ -185,7 +207,7 @@ class SmokeRun:
         if self.keep:
             lines.append(f"{number:2}. [teardown] keep the cluster (--keep); delete it later with: kind delete cluster --name {self.setup.cluster_name}")
         else:
-            lines.append(f"{number:2}. [teardown] delete the cluster, also on failure and on Ctrl-C")
+            lines.append(f"{number:2}. [teardown] delete the cluster, also on failure, on Ctrl-C and on SIGTERM")
             lines.append(f"      $ kind delete cluster --name {self.setup.cluster_name}")
         lines.append("    on failure: events, pod descriptions and logs of namespaces "
                      f"{', '.join(self.setup.namespaces)} into {self.setup.results / 'diagnostics'}")
@@ -203,41 +225,58 @@ class SmokeRun:
         failed_phase = ""
         current = ""
         started = self.clock()
+        restore = _terminate_on_sigterm()
         try:
-            for step in self.steps():
-                if step.phase != current:
-                    if current:
-                        self._close(result, current, started, "passed")
-                    current, started = step.phase, self.clock()
-                    self.out(f"smoke: [{current}]")
-                self._run_step(step)
-            self._close(result, current, started, "passed")
-            current = ""
-            result.ok = True
-        except KeyboardInterrupt:
-            result.interrupted = True
-            result.error = "interrupted"
-            failed_phase = current
-            if current:
-                self._close(result, current, started, "failed", "interrupted (Ctrl-C)")
-        except (OtelstackError, CommandFailed) as exc:
-            failed_phase = current
-            result.error = exc.message if isinstance(exc, OtelstackError) else str(exc)
-            if current:
-                self._close(result, current, started, "failed", result.error)
+            try:
+                for step in self.steps():
+                    if step.phase != current:
+                        if current:
+                            self._close(result, current, started, "passed")
+                        current, started = step.phase, self.clock()
+                        self.out(f"smoke: [{current}]")
+                    self._run_step(step)
+                self._close(result, current, started, "passed")
+                current = ""
+                result.ok = True
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (a cancelled CI job)
+                result.interrupted = True
+                result.error = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
+                failed_phase = current
+                if current:
+                    self._close(result, current, started, "failed", result.error)
+            except (OtelstackError, CommandFailed) as exc:
+                failed_phase = current
+                result.error = exc.message if isinstance(exc, OtelstackError) else str(exc)
+                if current:
+                    self._close(result, current, started, "failed", result.error)
+            finally:
+                self._finish(result)
         finally:
-            for process in self.background:
-                process.stop()
-            if not result.ok and self.cluster_created and not result.interrupted:
-                result.diagnostics = self._diagnostics()
-            self._teardown(result)
-            self._write_reports(result)
+            restore()
         if result.interrupted:
             raise KeyboardInterrupt
         if not result.ok:
             raise SmokeFailed(f"smoke test failed in phase {failed_phase or 'setup'}: {result.error}",
                               hint=f"diagnostics: {result.diagnostics}" if result.diagnostics else f"results: {self.setup.results}")
         return result
+
+    def _finish(self, result: SmokeResult) -> None:
+        """Whatever happened: stop helpers, collect diagnostics (best effort), delete the cluster, write
+        the reports. A second Ctrl-C or SIGTERM cannot cut the cluster's deletion short; nothing that
+        fails while collecting diagnostics can skip it."""
+        with _signals_deferred():
+            for process in self.background:
+                try:
+                    process.stop()
+                except Exception as exc:  # a helper that will not stop must not keep the cluster alive
+                    self.out(f"smoke: could not stop a background command: {exc}")
+            if not result.ok and self.cluster_ready and not result.interrupted:
+                try:
+                    result.diagnostics = self._diagnostics()
+                except Exception as exc:
+                    self.out(f"smoke: collecting diagnostics failed ({type(exc).__name__}: {exc}); deleting the cluster anyway")
+            self._teardown(result)
+            self._write_reports(result)
 
     def _close(self, result: SmokeResult, phase: str, started: float, status: str, message: str = "") -> None:
         entry = result.phases[phase]
@@ -246,19 +285,26 @@ class SmokeRun:
 
     def _run_step(self, step: Step) -> None:
         self.out(f"smoke:   {step.title}")
+        if step.before is not None:
+            step.before()
         result = None
         if step.command is not None:
             while True:
                 try:
                     result = self.runner.run(step.command(self.remaining()), timeout=self.remaining() + 30, check=step.check,
                                              log=self.setup.results / "commands.log")
-                    break
+                    if step.until is None or step.until(result):
+                        break
                 except CommandFailed as exc:
                     if not step.retry or self.clock() + RETRY_EVERY >= self.deadline:
                         if self.clock() >= self.deadline:
                             raise SmokeFailed(f"timed out after {int(self.timeout)}s: {step.title}") from None
                         raise SmokeFailed(f"{step.title}: {exc.message}") from None
                     self.sleep(RETRY_EVERY)
+                    continue
+                if self.clock() + RETRY_EVERY >= self.deadline:
+                    raise SmokeFailed(f"timed out after {int(self.timeout)}s: {step.title}")
+                self.sleep(RETRY_EVERY)
         if step.action is not None:
             step.action(result)
         if self.clock() > self.deadline:
@@ -270,8 +316,12 @@ class SmokeRun:
         if missing:
             raise PreflightFailed(missing)
 
-    def _created(self, _: Result | None = None) -> None:
+    def _creating(self) -> None:
+        # Owed from the moment the create starts: killed half-way, kind leaves the node container behind.
         self.cluster_created = True
+
+    def _created(self, _: Result | None = None) -> None:
+        self.cluster_ready = True
 
     def _password(self, result: Result | None) -> None:
         self.argocd_password = base64.b64decode((result.stdout if result else "").strip() or b"").decode()
@@ -328,14 +378,20 @@ class SmokeRun:
             for name, args in (("events.txt", ("get", "events", "--sort-by=.lastTimestamp", "--output", "wide")),
                                ("pods.txt", ("get", "pods", "--output", "wide")),
                                ("describe-pods.txt", ("describe", "pods"))):
-                result = self.runner.run(self.kubectl("--namespace", namespace, *args), check=False, timeout=60)
-                (target / name).write_text(result.stdout + result.stderr, encoding="utf-8")
-            pods = self.runner.run(self.kubectl("--namespace", namespace, "get", "pods", "--output", "name"), check=False, timeout=60)
-            for pod in pods.stdout.split():
-                logs = self.runner.run(self.kubectl("--namespace", namespace, "logs", pod, "--all-containers", "--prefix"), check=False, timeout=60)
-                (target / f"{pod.split('/')[-1]}.log").write_text(logs.stdout + logs.stderr, encoding="utf-8")
+                (target / name).write_text(self._diagnostic(namespace, *args), encoding="utf-8")
+            for pod in self._diagnostic(namespace, "get", "pods", "--output", "name", output_only=True).split():
+                logs = self._diagnostic(namespace, "logs", pod, "--all-containers", "--prefix")
+                (target / f"{pod.split('/')[-1]}.log").write_text(logs, encoding="utf-8")
         self.out(f"smoke: diagnostics written to {folder} (with the values and manifests used in {self.setup.results})")
         return folder
+
+    def _diagnostic(self, namespace: str, *args: str, output_only: bool = False) -> str:
+        """One diagnostics command; a failure or a timeout is written down, never raised."""
+        try:
+            result = self.runner.run(self.kubectl("--namespace", namespace, *args), check=False, timeout=DIAGNOSTICS_TIMEOUT)
+        except (CommandFailed, OtelstackError) as exc:
+            return "" if output_only else f"# not collected: {exc.message}\n"
+        return result.stdout if output_only else result.stdout + result.stderr
 
     def _teardown(self, result: SmokeResult) -> None:
         if not self.cluster_created:
@@ -367,6 +423,60 @@ class SmokeRun:
         self.junit_path.write_text(junit(result, self.via), encoding="utf-8")
         self.out("smoke: timings: " + ", ".join(f"{p['name']} {p['seconds']}s" for p in report["phases"] if p["status"] != "skipped")
                  + (f", first span after {result.first_span_seconds:.1f}s" if result.first_span_seconds is not None else ""))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, `timeout`): handled as an interruption, with the teardown."""
+
+
+def _terminate_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into Terminated while the run lasts; returns what restores the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_deferred():
+    """Hold Ctrl-C and SIGTERM during the teardown; a signal received meanwhile is re-raised after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: received.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise Terminated() if received[0] == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _beyla_attached(result: Result) -> bool:
+    """Beyla logs `instrumenting process` (discover.TraceAttacher) once it has attached to a process its
+    discovery selected; the smoke stack selects only the sample app's namespace."""
+    return result.ok and "instrumenting process" in result.stdout
+
+
+def _job_finished(result: Result) -> bool:
+    """The load Job's status: done when Complete; a Failed job fails the run at once (no waiting out the deadline)."""
+    if not result.ok:
+        return False
+    try:
+        status = json.loads(result.stdout or "{}").get("status", {})
+    except ValueError:
+        return False
+    conditions = {c.get("type"): c for c in status.get("conditions") or [] if c.get("status") == "True"}
+    if "Failed" in conditions:
+        reason = conditions["Failed"].get("message") or conditions["Failed"].get("reason") or "failed"
+        raise SmokeFailed(f"the load job failed: {reason} (its pod logs are in the diagnostics)")
+    return "Complete" in conditions
 
 
 class PreflightFailed(SmokeFailed):

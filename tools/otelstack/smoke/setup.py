@@ -13,7 +13,7 @@ import yaml
 
 from otelstack import wiring
 from otelstack.errors import UsageError
-from otelstack.fleet.compose import application_name
+from otelstack.fleet.compose import application_name, registrations
 from otelstack.render import environment_root, render_environment, render_fleet_environment
 from otelstack.render.compose import Application, chart_fullname, rendered_path
 from otelstack.render.templates import TemplateSet
@@ -91,10 +91,12 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
         cluster = smoke_cluster(stack_file, environment)
         outputs, fleet = render_fleet_environment(stack_file, environment, templates)
         member = next(m for m in fleet.clusters if m.name == cluster.name)
+        registration_apps = list(registrations(fleet))
         stack, composition = member.stack, member.composition
         values_folder, manifests_folder = f"{root}/values/{cluster.name}", f"{rendered_path(stack)}/{cluster.name}"
     else:
         stack = stack_file.resolve(environment)
+        registration_apps = []
         outputs, composition = render_environment(stack, templates)
         values_folder, manifests_folder = f"{root}/values", rendered_path(stack)
     values_dir, manifests_dir = results / "values", results / "manifests"
@@ -134,7 +136,8 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
         load_job=f"{sample['serviceName']}-load",
         namespaces=list(dict.fromkeys(namespaces)),
         environment_root=stack_file.root / root,
-        applications=[application_name(stack.cluster, app.name) if stack.cluster else app.name for app in composition.applications],
+        applications=registration_apps + [application_name(stack.cluster, app.name) if stack.cluster else app.name
+                                          for app in composition.applications],
     )
 
 

@@ -29,6 +29,7 @@ class Config:
     kubernetes_version: str | None = None
     exclude: list[str] = field(default_factory=list)
     argocd_version: str | None = None
+    registered_clusters: list[str] = field(default_factory=list)  # known to Argo CD, registered outside this tree
 
 
 def level_of(setting: Any) -> str | None:
@@ -54,10 +55,10 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     doc = loaded.documents[0] if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError(f"{display} must be a mapping", location=Location(display))
-    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude"}
+    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters"}
     if unknown:
         key = sorted(unknown)[0]
-        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, argocdVersion, exclude")
+        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, argocdVersion, exclude, registeredClusters")
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise UsageError(f"rules in {display} must map rule ids to off/error/warning/info", location=doc.location(("rules",)))
@@ -66,8 +67,12 @@ def load_config(root: str, explicit: str | None = None) -> Config:
             raise UsageError(f"rule {rule}: {setting!r} is not one of {', '.join(LEVELS)}", location=doc.location(("rules", rule)))
     version = data.get("kubernetesVersion")
     argocd = data.get("argocdVersion")
+    registered = data.get("registeredClusters") or []
+    if not isinstance(registered, list) or not all(isinstance(c, str) for c in registered):
+        raise UsageError(f"registeredClusters in {display} must be a list of cluster server URLs or names",
+                         location=doc.location(("registeredClusters",)))
     return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
-                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None)
+                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None, registered)
 
 
 def parse_rule_options(options: tuple[str, ...]) -> dict[str, str]:

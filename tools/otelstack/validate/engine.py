@@ -70,6 +70,7 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
             platform.load_problems.append(("suppression-invalid", Problem(Location(platform.root), f"configuration names unknown rule {rule_id!r}")))
     if config.argocd_version:
         platform.argocd_version = config.argocd_version
+    platform.registered_clusters |= set(config.registered_clusters)
     version = options.kubernetes_version or config.kubernetes_version or platform.kubernetes_version
     if version not in available_versions():
         raise UsageError(f"no schemas for Kubernetes {version}", hint=f"available: {', '.join(available_versions())}")

@@ -24,6 +24,7 @@ from otelstack.validate.model import (
     KubeObject,
     Platform,
     SourceFile,
+    TerraformResource,
     decode_values,
     embedded_offsets,
     identify_sources,
@@ -131,6 +132,8 @@ class Loader:
         for location, message in parsed.problems:
             self._problem("syntax-hcl", location, message)
         for block in parsed.blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                self.platform.terraform_resources.append(TerraformResource(block.labels[0], block.labels[1], block.doc, file))
             if block.type == "resource" and len(block.labels) == 2 and block.labels[0] == "argocd_application":
                 self._tf_application(file, block)
             elif block.type == "resource" and len(block.labels) == 2 and block.labels[0] == "argocd_application_set":
@@ -315,6 +318,8 @@ class Loader:
         first = stacks[0]
         self.platform.kubernetes_version = first.kubernetes_version
         self.platform.argocd_version = first.argocd_version
+        for stack in stacks:
+            self.platform.registered_clusters |= set(stack.get("argocd", "registeredClusters", default=[]) or [])
         self.platform.rule_settings.update(first.get("validate", "rules", default={}) or {})
         self.platform.platform_repos.add(first.data["repository"]["url"])
         try:
@@ -358,17 +363,18 @@ class Loader:
         loaded = load_yaml(file.text, file.path)
         return loaded.documents[0] if loaded.documents else None
 
-    def _stack_applications(self, file: SourceFile) -> None:
-        spec_doc = self._spec_document(file)
+    def _stack_applications(self, file: SourceFile, spec_doc: Located | None = None, key: str = "applications") -> None:
+        """Applications of a rendered root: a single environment's, or a fleet's cluster registrations."""
+        spec_doc = spec_doc or self._spec_document(file)
         if spec_doc is None:
             return
         argocd_namespace = spec_doc.data.get("argocd_namespace")
-        apps = spec_doc.data.get("applications") or {}
+        apps = spec_doc.data.get(key) or {}
         tiers: dict[int, list[str]] = {}
         for name, spec in apps.items():
             tiers.setdefault(spec.get("tier", 0), []).append(name)
         for name, spec in apps.items():
-            doc = stack_app_doc(spec_doc, name, argocd_namespace)
+            doc = stack_app_doc(spec_doc, name, argocd_namespace, key)
             lower = [n for tier, names in tiers.items() if tier < spec.get("tier", 0) for n in names]
             app = Application(name, doc, "stack", file, address=f"module.otelstack[{name!r}]",
                               depends_on=[f"application.{n}" for n in lower], wait=spec.get("wait"))
@@ -385,12 +391,19 @@ class Loader:
         self.platform.clusters += clusters
         self.platform.application_sets += [ApplicationSetModel(name, doc, "stack", file, f"module.fleet[{name!r}]")
                                            for name, doc in application_sets]
+        self._stack_applications(file, spec_doc, "registrations")
 
     def _expand(self) -> None:
         """Every ApplicationSet against the registered clusters; each generated application joins
         the model like a hand-written one, naming its cluster."""
         from otelstack.fleet.expand import expand
 
+        # One registration per server, as in Argo CD: a stack fleet's in-cluster member is both in its
+        # rendered specs and in the cluster Secret rendered for it.
+        unique = {}
+        for cluster in self.platform.clusters:
+            unique.setdefault(cluster.server, cluster)
+        self.platform.clusters = list(unique.values())
         for appset in self.platform.application_sets:
             appset.expansion = expand(appset.doc, self.platform.clusters)
             for generated in appset.expansion.generated:

@@ -198,6 +198,20 @@ class Collector:
         return f"{self.name}.{ns}"
 
 
+@dataclass(eq=False)
+class TerraformResource(DocumentView):
+    """A `resource "<type>" "<name>"` block as written (attributes as keys, blocks as lists)."""
+
+    type: str
+    name: str
+    doc: Located
+    file: SourceFile
+
+    @property
+    def address(self) -> str:
+        return f"{self.type}.{self.name}"
+
+
 @dataclass
 class Platform:
     root: str
@@ -209,6 +223,8 @@ class Platform:
     objects: list[KubeObject] = field(default_factory=list)
     collectors: list[Collector] = field(default_factory=list)
     platform_repos: set[str] = field(default_factory=set)
+    terraform_resources: list[TerraformResource] = field(default_factory=list)
+    registered_clusters: set[str] = field(default_factory=set)  # declared as registered outside this tree (server or name)
     stack_components: set[str] = field(default_factory=set)  # charts the stack definitions deploy
     kubernetes_version: str = "1.32"
     rule_settings: dict[str, Any] = field(default_factory=dict)  # from the stack definition or .otelstack.yaml
@@ -220,6 +236,9 @@ class Platform:
         for obj in self.objects:
             if obj.kind == kind and (api_group is None or str(obj.api_version).startswith(api_group + "/")):
                 yield obj
+
+    def resources_of(self, *types: str) -> Iterator[TerraformResource]:
+        return (r for r in self.terraform_resources if r.type in types)
 
     def declared_namespaces(self) -> set[str]:
         return {o.name for o in self.objects if o.kind == "Namespace" and isinstance(o.name, str)}

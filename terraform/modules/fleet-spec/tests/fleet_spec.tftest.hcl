@@ -6,7 +6,7 @@ variables {
     eu = {
       server      = "https://eu.example.com"
       labels      = { "otelstack.io/environment" = "fleet", enable_beyla = "true" }
-      annotations = { "otelstack.io/beyla-chart-version" = "1.4.13" }
+      annotations = { otelstack_beyla_chart_version = "1.4.13" }
     }
     local = {
       server = "https://kubernetes.default.svc"
@@ -23,13 +23,14 @@ variables {
       source = {
         repo_url        = "https://grafana.github.io/helm-charts"
         chart           = "beyla"
-        target_revision = "{{ index .metadata.annotations \"otelstack.io/beyla-chart-version\" }}"
+        target_revision = "{{ .metadata.annotations.otelstack_beyla_chart_version }}"
         release_name    = "beyla"
         value_files     = ["$values/terraform/environments/fleet/values/{{ .name }}/beyla.yaml"]
       }
-      values_source = { repo_url = "https://github.com/example/platform.git", target_revision = "main", ref = "values" }
+      values_source = { repo_url = "https://github.com/example/platform.git", target_revision = "main", ref = "values", exclude = "*" }
     }
   }
+  registrations       = ["fleet-clusters"]
   cluster_credentials = { eu = { bearer_token = "t" } }
 }
 
@@ -103,4 +104,24 @@ run "reports_clusters_without_credentials" {
     condition     = output.missing_credentials == ["eu"]
     error_message = "A remote cluster without credentials is listed."
   }
+}
+
+run "registers_the_in_cluster_member_by_its_secret_not_by_argocd_cluster" {
+  command = plan
+  assert {
+    condition     = keys(output.argocd_clusters) == ["eu"] && contains(keys(output.clusters), "local")
+    error_message = "argocd_cluster cannot register the in-cluster address: only remote members go to argocd_cluster."
+  }
+  assert {
+    condition     = output.application_sets["beyla"].sources[1].exclude == "*" && output.application_sets["beyla"].sources[0].exclude == null
+    error_message = "The values ref source renders no manifests of the repository root."
+  }
+}
+
+run "rejects_an_in_cluster_member_without_a_registrations_application" {
+  command = plan
+  variables {
+    registrations = []
+  }
+  expect_failures = [output.argocd_clusters]
 }

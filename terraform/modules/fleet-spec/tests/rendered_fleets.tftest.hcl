@@ -17,7 +17,7 @@ run "fleet_environment" {
     error_message = "Three clusters and an ApplicationSet per component (cert-manager, operator, collector, Beyla)."
   }
   assert {
-    condition     = output.clusters["us-east-1"].annotations["otelstack.io/beyla-chart-version"] == "1.4.12"
+    condition     = output.clusters["us-east-1"].annotations["otelstack_beyla_chart_version"] == "1.4.12"
     error_message = "A held-back chart version travels as the cluster's annotation."
   }
 }
@@ -28,9 +28,14 @@ run "kind_fleet_environment" {
     argocd_namespace = jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).argocd_namespace
     clusters         = jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).clusters
     application_sets = jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).application_sets
+    registrations    = keys(jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).registrations)
   }
   assert {
     condition     = output.missing_credentials == []
     error_message = "The kind cluster is the in-cluster target: no credentials needed."
+  }
+  assert {
+    condition     = output.argocd_clusters == {} && length(var.registrations) == 1
+    error_message = "The in-cluster member is registered by its synced cluster Secret, not by argocd_cluster."
   }
 }

@@ -11,8 +11,18 @@ run "kind_environment" {
     }
   }
   assert {
-    condition     = output.applications["opentelemetry-operator"].wait && contains(output.applications["opentelemetry-operator"].sync_options, "RespectIgnoreDifferences=true")
-    error_message = "The operator must be waited for, and its ignore-differences respected at sync."
+    condition     = output.applications["opentelemetry-operator"].wait && output.applications["opentelemetry-operator"].timeouts.create == "15m"
+    error_message = "The operator must be waited for, longer than the provider's 5-minute default."
+  }
+  assert {
+    # the chart's certificate Secret is a Helm hook: respecting the caBundle ignores at sync would keep
+    # the old CA in the webhooks while the hook writes a new certificate (x509 errors)
+    condition     = !contains(output.applications["opentelemetry-operator"].sync_options, "RespectIgnoreDifferences=true")
+    error_message = "The self-generated webhook certificate must not be combined with RespectIgnoreDifferences."
+  }
+  assert {
+    condition     = alltrue([for app in output.applications : app.wait])
+    error_message = "Every tier waits, so destroy removes the collectors before the operator."
   }
   assert {
     condition     = strcontains(output.applications["beyla"].source.helm.values, "otel-collector-collector.otel.svc.cluster.local:4317")
@@ -33,5 +43,17 @@ run "production_environment" {
   assert {
     condition     = keys(output.tiers["0"]) == ["cert-manager"]
     error_message = "Production installs cert-manager before the operator."
+  }
+}
+
+run "kind_fleet_cluster_registrations" {
+  command = plan
+  variables {
+    argocd_namespace = jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).argocd_namespace
+    applications     = jsondecode(file("../../environments/kind-fleet/otelstack.auto.tfvars.json")).registrations
+  }
+  assert {
+    condition     = output.applications["kind-fleet-clusters"].wait && output.applications["kind-fleet-clusters"].source.path == "manifests/rendered/kind-fleet/_clusters"
+    error_message = "The kind-fleet cluster Secret is synced by a waited-for application before the ApplicationSets."
   }
 }

@@ -18,7 +18,8 @@ RULE_MODULES = (
     # Argo CD applications
     "argocd_app_metadata", "argocd_app_destination", "argocd_app_project", "argocd_source_type", "argocd_unpinned_revision",
     "argocd_revision_range", "argocd_chart_version_prefix", "argocd_namespace_not_created", "argocd_values_file",
-    "argocd_operator_server_side_apply", "argocd_webhook_cert_drift", "argocd_crd_ordering", "tf_argocd_schema",
+    "argocd_operator_server_side_apply", "argocd_webhook_cert_drift", "argocd_webhook_cert_x509",
+    "argocd_cluster_in_cluster", "argocd_wait_timeouts", "argocd_ref_source_path", "argocd_destination_unregistered", "argocd_crd_ordering", "tf_argocd_schema",
     # Helm values against the pinned chart version
     "helm_chart_version_unknown", "helm_values_unknown_key", "helm_values_type", "helm_values_ignored", "helm_values_k8s_schema",
     "beyla_git_tag_version", "operator_cert_manager", "operator_collector_image",
@@ -33,7 +34,7 @@ RULE_MODULES = (
     "security_plaintext_credentials", "security_beyla_privileged", "security_image_unpinned",
     # fleets: ApplicationSets expanded offline per cluster
     "fleet_selector_no_match", "fleet_template_error", "fleet_cannot_expand", "fleet_matrix_generator",
-    "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector",
+    "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector", "fleet_annotation_index",
     # the engine's own
     "suppression_invalid",
 )

@@ -1,6 +1,6 @@
 resource "argocd_application" "beyla" {
   metadata { # expect: argocd-app-metadata
-    name      = "beyla"
+    name = "beyla"
   }
 
   spec {

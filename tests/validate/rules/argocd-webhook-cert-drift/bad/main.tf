@@ -1,3 +1,4 @@
+# No ignores: OutOfSync after every manifest regeneration, each automated sync rolls the certificate.
 resource "argocd_application" "operator" {
   metadata {
     name      = "opentelemetry-operator"
@@ -34,8 +35,7 @@ resource "argocd_application" "operator" {
     }
 
     sync_policy {
-      sync_options = ["CreateNamespace=true", "ServerSideApply=true", "RespectIgnoreDifferences=true"]
+      sync_options = ["CreateNamespace=true", "ServerSideApply=true"]
     }
-
   }
 }

@@ -1,3 +1,4 @@
+# The chart's hook certificate with the caBundle ignores for status only (no RespectIgnoreDifferences).
 resource "argocd_application" "operator" {
   metadata {
     name      = "opentelemetry-operator"
@@ -34,14 +35,9 @@ resource "argocd_application" "operator" {
     }
 
     sync_policy {
-      sync_options = ["CreateNamespace=true", "ServerSideApply=true", "RespectIgnoreDifferences=true"]
+      sync_options = ["CreateNamespace=true", "ServerSideApply=true"]
     }
 
-    ignore_difference {
-      kind          = "Secret"
-      name          = "opentelemetry-operator-controller-manager-service-cert"
-      json_pointers = ["/data"]
-    }
     ignore_difference {
       group               = "admissionregistration.k8s.io"
       kind                = "MutatingWebhookConfiguration"

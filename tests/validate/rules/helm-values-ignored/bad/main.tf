@@ -20,10 +20,10 @@ resource "argocd_application" "beyla" {
       helm {
         release_name = "beyla"
         values = yamlencode({
-          privileged = false
-          volumes    = [{ name = "security-fs", hostPath = { path = "/sys/kernel/security" } }] # expect: helm-values-ignored
-          podSecurityContext = { runAsUser = 0 } # expect: helm-values-ignored
-          extraObjects = [] # expect: helm-values-ignored
+          privileged         = false
+          volumes            = [{ name = "security-fs", hostPath = { path = "/sys/kernel/security" } }] # expect: helm-values-ignored
+          podSecurityContext = { runAsUser = 0 }                                                        # expect: helm-values-ignored
+          extraObjects       = []                                                                       # expect: helm-values-ignored
           env = {
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector-collector.otel.svc.cluster.local:4317"
             OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = "grpc"

@@ -20,8 +20,8 @@ resource "argocd_application" "beyla" {
       helm {
         release_name = "beyla"
         values = yamlencode({
-          privileged = false
-          volumes      = ["/sys/kernel/security:/sys/kernel/security"] # expect: helm-values-k8s-schema
+          privileged   = false
+          volumes      = ["/sys/kernel/security:/sys/kernel/security"]                  # expect: helm-values-k8s-schema
           volumeMounts = [{ name = "security-fs", mountpath = "/sys/kernel/security" }] # expect: helm-values-k8s-schema
           env = {
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector-collector.otel.svc.cluster.local:4317"

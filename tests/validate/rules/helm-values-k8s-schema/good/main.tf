@@ -20,7 +20,7 @@ resource "argocd_application" "beyla" {
       helm {
         release_name = "beyla"
         values = yamlencode({
-          privileged = false
+          privileged   = false
           volumes      = [{ name = "security-fs", hostPath = { path = "/sys/kernel/security" } }]
           volumeMounts = [{ name = "security-fs", mountPath = "/sys/kernel/security", readOnly = true }]
           env = {

@@ -25,7 +25,7 @@ resource "argocd_application" "beyla" {
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector-collector.otel.svc.cluster.local:4317"
             OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = "grpc"
             OTEL_EXPORTER_OTLP_TRACES_HEADERS  = "Authorization=Bearer abc123" # expect: security-plaintext-credentials
-            GRAFANA_API_KEY                    = "glc_abc" # expect: security-plaintext-credentials
+            GRAFANA_API_KEY                    = "glc_abc"                     # expect: security-plaintext-credentials
           }
         })
       }

@@ -20,7 +20,7 @@ resource "argocd_application" "beyla" {
       helm {
         release_name = "beyla"
         values = yamlencode({
-          privileged = false
+          privileged   = false
           envValueFrom = { OTEL_EXPORTER_OTLP_TRACES_HEADERS = { secretKeyRef = { name = "otlp-auth", key = "headers" } } }
           env = {
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector-collector.otel.svc.cluster.local:4317"

@@ -1,0 +1,41 @@
+resource "argocd_application" "operator_cm" {
+  metadata {
+    name      = "opentelemetry-operator"
+    namespace = "argocd"
+  }
+
+  wait = true
+
+  spec {
+    project = "default"
+
+    destination {
+      server    = "https://kubernetes.default.svc"
+      namespace = "opentelemetry-operator-system"
+    }
+
+    source {
+      repo_url        = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+      chart           = "opentelemetry-operator"
+      target_revision = "0.74.0"
+
+      helm {
+        release_name = "opentelemetry-operator"
+        values = yamlencode({
+          manager = {
+            collectorImage = { repository = "otel/opentelemetry-collector" }
+          }
+          admissionWebhooks = {
+            certManager      = { enabled = true }
+            autoGenerateCert = { enabled = true }
+          }
+        })
+      }
+    }
+
+    sync_policy {
+      sync_options = ["CreateNamespace=true", "ServerSideApply=true", "RespectIgnoreDifferences=true"]
+    }
+
+  }
+}
