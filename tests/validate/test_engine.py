@@ -84,7 +84,7 @@ def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path):
 
 def test_a_crash_on_one_file_is_reported_on_that_file(monkeypatch, tmp_path: Path):
     shutil.copytree(CASES / "reference", tmp_path / "tree")
-    import otelstack.validate.loaders as loaders
+    import otelstack.validate.loaders.terraform as loaders
 
     real = loaders.load_hcl
 
@@ -156,8 +156,11 @@ def test_broken_files_give_findings_not_a_traceback(tmp_path: Path):
 
 def test_json_contract(tmp_path: Path):
     payload = json.loads(run_cli(["validate", str(CASES / "reference"), "--format", "json"]).out)
-    assert set(payload) == {"version", "findings", "summary"} and payload["version"] == 1
-    assert set(payload["summary"]) == {"error", "warning", "info", "files"}
+    assert set(payload) == {"version", "findings", "skipped", "summary"} and payload["version"] == 1
+    assert set(payload["summary"]) == {"error", "warning", "info", "files", "skipped"}
+    # what was not read is named, with the reason (the golden file itself is no Kubernetes object)
+    assert payload["skipped"] == [{"file": "expected.json", "reason": "no Kubernetes object, and no application in the tree uses it as Helm values"}]
+    assert payload["summary"]["skipped"] == len(payload["skipped"])
     for finding in payload["findings"]:
         assert set(finding) == {"rule", "severity", "file", "line", "column", "message", "hint"}
         assert finding["severity"] in ("error", "warning", "info")

@@ -116,9 +116,9 @@ def by_name(name: str) -> ChartKnowledge:
     raise KeyError(name)
 
 
-def _same_repo(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
+def _same_repo(a, b) -> bool:
+    if not (isinstance(a, str) and isinstance(b, str) and a and b):
+        return False  # a value known only at apply time identifies nothing
     norm = lambda url: url.rstrip("/").removesuffix(".git").lower().replace("http://", "https://")
     return norm(a) == norm(b)
 

@@ -85,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug: say so in one line, details on request
+    except Exception as exc:  # a bug: say so in one line, details on request (the exit code stays 3)
         if debug:
-            raise
-        click.echo(f"otelstack: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"otelstack: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for a traceback)"), err=True)
         return ExitCode.INTERNAL

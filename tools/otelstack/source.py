@@ -49,6 +49,20 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
+def known_str(value: Any) -> str | None:
+    """The value if it is a known string, else None: for code that needs text (URLs, names, paths)."""
+    return value if isinstance(value, str) else None
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: known text as is, an apply-time value by its expression."""
+    if isinstance(value, Unknown):
+        return f"{value.expression} (known at apply)" if value.expression else "(known at apply)"
+    if value is None:
+        return "(unset)"
+    return str(value)
+
+
 @dataclass
 class Located:
     """A loaded document: `data` is plain Python; `locations` maps paths to source locations.

@@ -14,7 +14,7 @@ from otelstack.errors import ExitCode
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, and when any file under the PATHs was not read.")
 @click.option("--rule", "rule_levels", multiple=True, metavar="ID=LEVEL", help="Set a rule's severity (off, error, warning, info). Repeatable.")
 @click.option("--only", "only", multiple=True, metavar="ID", help="Run only this rule. Repeatable.")
 @click.option("--kubernetes-version", help="Kubernetes version of the schemas (default: the stack's validate.kubernetesVersion, else 1.32).")
@@ -24,6 +24,7 @@ def validate_command(paths, fmt, output, strict, rule_levels, only, kubernetes_v
     Helm values against the pinned chart versions, collector configs, the wiring between Beyla,
     Instrumentation and the collector's Services, and security. PATH defaults to the current
     directory."""
+    from otelstack.commands.common import debug_enabled
     from otelstack.errors import UsageError
     from otelstack.render.files import write_atomic
     from otelstack.validate.config import parse_rule_options
@@ -41,6 +42,9 @@ def validate_command(paths, fmt, output, strict, rule_levels, only, kubernetes_v
         config_path=config_path,
     )
     report = validate(list(paths) or ["."], options)
+    if debug_enabled(click.get_current_context()):
+        for trace in report.tracebacks:
+            click.echo(trace, err=True)
     colour = fmt == "text" and output is None and sys.stdout.isatty()
     text = FORMATTERS[fmt](report, colour=colour)
     if output:
@@ -51,7 +55,9 @@ def validate_command(paths, fmt, output, strict, rule_levels, only, kubernetes_v
         click.echo(f"validate: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info -> {output}", err=True)
     else:
         click.echo(text, nl=False)
-    failing = report.counts()["error"] or (strict and report.counts()["warning"])
+    if report.internal_errors:
+        return ExitCode.INTERNAL  # the report is complete but for what otelstack failed on: a bug, not a finding
+    failing = report.counts()["error"] or (strict and (report.counts()["warning"] or report.skipped))
     return ExitCode.FAILED if failing else ExitCode.OK
 
 

@@ -157,6 +157,10 @@ def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer = 
         outputs = [missing if missing is not None else next(rendered) for _, _, missing in jobs]
     else:
         outputs = [_fasttemplate(value, params) for value, params, _ in jobs]
+    # A field that reads a parameter known only at apply time (a list element from a Terraform
+    # reference) is itself unknown: never the parameter's text spliced into a string.
+    outputs = [Unknown(value) if not isinstance(output, Exception) and _reads_unknown(value, params, go) else output
+               for (value, params, _), output in zip(jobs, outputs)]
     reported: set[tuple[Path, str]] = set()
     position = 0
     for cluster, params in param_sets:
@@ -197,6 +201,21 @@ def _set(data: Any, path: Path, value: Any) -> None:
     for key in path[:-1]:
         data = data[key]
     data[path[-1]] = value
+
+
+def _reads_unknown(template: str, params: dict, go: bool) -> bool:
+    names = gotemplate.references(template) if go else [m.group(1) for m in _FLAT.finditer(template)]
+    flat = None
+    for name in names:
+        node: Any = params
+        for part in name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None and not go:
+            flat = flat if flat is not None else _flatten(params)
+            node = flat.get(name)
+        if is_unknown(node):
+            return True
+    return False
 
 
 def _missing_key(template: str, params: dict) -> gotemplate.TemplateError | None:

@@ -12,7 +12,7 @@ from otelstack.gitrepo import find_repository
 from otelstack.kubeschema import available_versions
 from otelstack.validate.config import effective_severity, find_suppressions, level_of, load_config
 from otelstack.validate.finding import Finding, Problem, Report, Severity
-from otelstack.validate.loaders import Loader, discover
+from otelstack.validate.loaders import discover, loader
 from otelstack.validate.model import Platform
 from otelstack.validate.rules import all_rules, by_id
 from otelstack.validate.rules.base import Context
@@ -29,21 +29,37 @@ class Options:
 def validate(paths: list[str], options: Options | None = None) -> Report:
     options = options or Options()
     started = time.perf_counter()
-    inputs, root = discover(paths)
-    config = load_config(root, options.config_path)
-    if config.exclude:
-        import fnmatch
-
-        inputs = [i for i in inputs if not any(fnmatch.fnmatch(i.display, pattern) for pattern in config.exclude)]
-    platform = Platform(root)
+    paths = list(paths) or ["."]
+    discovery = discover(paths)
+    _require_readable(paths, discovery)
+    config = load_config(discovery.root, options.config_path)
+    discovery.exclude(config.exclude)
+    platform = Platform(discovery.root)
     for given in paths:  # validate may run on a subdirectory: the repository is found above it
         repository = find_repository(given)
         if repository is not None:
             platform.platform_repos |= set(repository.remotes)
-    Loader(platform).load(inputs)
+            platform.repository_top = platform.repository_top or repository.toplevel
+    skipped = loader(platform).load(discovery)
     report = run_rules(platform, options, config)
+    report.skipped = sorted(skipped, key=lambda s: s.file)
+    report.root = discovery.root
+    report.tracebacks = list(platform.tracebacks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _require_readable(paths: list[str], discovery) -> None:
+    """A file named on the command line that otelstack cannot read is a usage error, not a green run."""
+    import os
+
+    for given in paths:
+        if os.path.isfile(given):
+            display = os.path.relpath(os.path.abspath(given), discovery.root).replace(os.sep, "/")
+            reason = next((s.reason for s in discovery.skipped if s.file == display), None)
+            if reason is not None:
+                raise UsageError(f"{given}: otelstack cannot read this file ({reason})",
+                                 hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2) and otelstack.yaml")
 
 
 def run_rules(platform: Platform, options: Options, config=None) -> Report:
@@ -75,7 +91,7 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
     if version not in available_versions():
         raise UsageError(f"no schemas for Kubernetes {version}", hint=f"available: {', '.join(available_versions())}")
     ctx = Context(platform, version)
-    report = Report(files=sorted(platform.files), objects=len(platform.objects) + len(platform.applications))
+    report = Report(files=sorted(platform.files), objects=len(platform.objects) + len(platform.applications), root=platform.root)
     findings: set[Finding] = set()
     for rule in all_rules():
         if options.only is not None and rule.id not in options.only:
@@ -87,6 +103,9 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
         try:
             problems = list(rule.check(ctx))
         except Exception as exc:  # a bug in one rule must not end the run
+            import traceback
+
+            platform.tracebacks.append(traceback.format_exc())
             problems = []
             if options.only is None or "internal-error" in options.only:
                 findings.add(_finding(Problem(Location(platform.root), f"rule {rule.id} failed: {type(exc).__name__}: {exc}",

@@ -56,6 +56,9 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file checked, relative names
+    skipped: list = field(default_factory=list)  # loaders.Skipped: what was not read, and why
+    root: str = ""  # the common root of the PATHs: every file name is relative to it
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors (printed with --debug)
     objects: int = 0  # Kubernetes objects, Argo CD applications and collectors modelled
     rules_run: list[str] = field(default_factory=list)
     suppressed: int = 0
@@ -66,7 +69,11 @@ class Report:
         return {level.value: counter.get(level.value, 0) for level in Severity}
 
     def summary(self) -> dict[str, int]:
-        return {**self.counts(), "files": len(self.files)}
+        return {**self.counts(), "files": len(self.files), "skipped": len(self.skipped)}
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for f in self.findings if f.rule == "internal-error")
 
     def has(self, severity: Severity) -> bool:
         return any(f.severity == severity for f in self.findings)

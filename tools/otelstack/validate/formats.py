@@ -41,13 +41,33 @@ def as_text(report: Report, colour: bool = False) -> str:
     summary = (
         f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, {counts['info']} info "
         f"in {_plural(len(report.files), 'file')}"
+        + (f", {len(report.skipped)} not read" if report.skipped else "")
         + (f" ({report.suppressed} suppressed)" if report.suppressed else "")
         + f" [{report.seconds:.2f}s]"
     )
     if lines:
         lines.append("")
+    lines += _skipped_text(report, style)
     lines.append(style(summary, bold=True, fg="red" if counts["error"] else ("yellow" if counts["warning"] else "green")))
     return "\n".join(lines) + "\n"
+
+
+SKIPPED_SHOWN = 5  # files named per reason; the JSON report lists them all
+
+
+def _skipped_text(report: Report, style) -> list[str]:
+    """What was not read, grouped by reason: a CI gate that checked nothing must not look green."""
+    if not report.skipped:
+        return []
+    by_reason: dict[str, list[str]] = {}
+    for item in report.skipped:
+        by_reason.setdefault(item.reason, []).append(item.file)
+    lines = [style("not read:", bold=True)]
+    for reason, files in sorted(by_reason.items(), key=lambda pair: (-len(pair[1]), pair[0])):
+        shown = ", ".join(files[:SKIPPED_SHOWN]) + (f" and {len(files) - SKIPPED_SHOWN} more" if len(files) > SKIPPED_SHOWN else "")
+        lines.append(f"  {reason}: {shown}")
+    lines.append("")
+    return lines
 
 
 def _plural(n: int, word: str) -> str:
@@ -58,6 +78,7 @@ def as_json(report: Report, colour: bool = False) -> str:
     payload = {
         "version": 1,
         "findings": [f.to_json() for f in report.findings],
+        "skipped": [s.to_json() for s in report.skipped],
         "summary": report.summary(),
     }
     return json.dumps(payload, indent=2) + "\n"
@@ -106,11 +127,19 @@ def as_sarif(report: Report, colour: bool = False) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "otelstack", "version": __version__, "informationUri": PROJECT_URL, "rules": rules}},
-            "originalUriBaseIds": {"SRCROOT": {"description": {"text": "the PATH given to otelstack validate"}}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": _root_uri(report.root),
+                                               "description": {"text": "the common root of the PATHs given to otelstack validate"}}},
             "results": results,
         }],
     }
     return json.dumps(payload, indent=2) + "\n"
+
+
+def _root_uri(root: str) -> str:
+    from pathlib import Path
+
+    uri = Path(root or ".").resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def as_junit(report: Report, colour: bool = False) -> str:

@@ -72,6 +72,9 @@ class Application(DocumentView):
     cluster: str = ""  # the target cluster's name when expanded from an ApplicationSet
     generated_by: str = ""  # the ApplicationSet (file:line) an application was expanded from
     raw: Located | None = None  # the Terraform block as written (for provider schema checks)
+    # What deploys it: "argocd" (an Argo CD Application, whatever carried it), or "helm" (a Terraform
+    # helm_release, modelled in the same shape so the chart rules read one kind of source).
+    engine: str = "argocd"
 
     @property
     def label(self) -> str:
@@ -214,7 +217,7 @@ class TerraformResource(DocumentView):
 
 @dataclass
 class Platform:
-    root: str
+    root: str  # the common root of the PATHs: display paths are relative to it
     files: dict[str, SourceFile] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
     application_sets: list["ApplicationSetModel"] = field(default_factory=list)
@@ -225,6 +228,8 @@ class Platform:
     platform_repos: set[str] = field(default_factory=set)
     terraform_resources: list[TerraformResource] = field(default_factory=list)
     registered_clusters: set[str] = field(default_factory=set)  # declared as registered outside this tree (server or name)
+    repository_top: str = ""  # the git work tree the PATHs are in, when they are in one
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --debug
     stack_components: set[str] = field(default_factory=set)  # charts the stack definitions deploy
     kubernetes_version: str = "1.32"
     rule_settings: dict[str, Any] = field(default_factory=dict)  # from the stack definition or .otelstack.yaml
@@ -232,10 +237,24 @@ class Platform:
     load_problems: list[tuple[str, Any]] = field(default_factory=list)
     stale: list[tuple[str, Location, str]] = field(default_factory=list)  # render-stale inputs
 
+    def repo_path(self, path: str) -> str:
+        """A repository path (an Application's `path`, `$values/...`) on disk: relative to the checked
+        tree when it is there (a tree nested in another repository), else to the git work tree the
+        tree is in (validate run on a subdirectory)."""
+        here = os.path.normpath(os.path.join(self.root, path))
+        if os.path.exists(here) or not self.repository_top:
+            return here
+        return os.path.normpath(os.path.join(self.repository_top, path))
+
     def objects_of(self, kind: str, api_group: str | None = None) -> Iterator[KubeObject]:
         for obj in self.objects:
             if obj.kind == kind and (api_group is None or str(obj.api_version).startswith(api_group + "/")):
                 yield obj
+
+    @property
+    def argocd_applications(self) -> list[Application]:
+        """The Argo CD applications: what the argocd-* rules judge (helm_release deployments are not)."""
+        return [app for app in self.applications if app.engine == "argocd"]
 
     def resources_of(self, *types: str) -> Iterator[TerraformResource]:
         return (r for r in self.terraform_resources if r.type in types)
@@ -250,7 +269,9 @@ class Platform:
         """A source of this platform repo: its URL is the repo's, or its path is a directory of this tree."""
         if self.is_platform_repo(source.repo_url):
             return True
-        return not source.is_helm_repo and isinstance(source.path, str) and os.path.isdir(os.path.join(self.root, source.path))
+        if isinstance(source.repo_url, str) and self.platform_repos:
+            return False  # another repository, whatever paths it shares with this one
+        return not source.is_helm_repo and isinstance(source.path, str) and os.path.isdir(self.repo_path(source.path))
 
     def collectors_named(self) -> dict[tuple[str, str], Collector]:
         return {(c.name, c.namespace): c for c in self.collectors if isinstance(c.name, str) and isinstance(c.namespace, str)}

@@ -26,7 +26,7 @@ GROUP = "argocd"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         spec = app.get("spec")
         if not isinstance(spec, dict):
             continue  # tf-argocd-schema / k8s-schema report a missing spec

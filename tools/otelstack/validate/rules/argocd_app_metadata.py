@@ -27,7 +27,7 @@ GROUP = "argocd"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         metadata = app.get("metadata")
         if not isinstance(metadata, dict):
             yield Problem(app.loc(), f"application {app.address} has no metadata: it needs a name and the Argo CD namespace",

@@ -22,7 +22,7 @@ GROUP = "argocd"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         spec = app.get("spec")
         if app.origin == "terraform" and isinstance(spec, dict) and spec.get("project") is None:
             yield Problem(app.key_loc("spec"), f"application {app.label} has no spec.project: it is created in the `default` project",

@@ -43,7 +43,7 @@ def check(ctx: Context):
         if obj.kind in OPERATOR_KINDS:
             for deployer in obj.deployers:
                 kinds_by_app.setdefault(id(deployer), set()).add(obj.kind)
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         kinds = kinds_by_app.get(id(app), set())
         if not kinds or app in operators:
             continue

@@ -35,7 +35,7 @@ def _known(ctx: Context) -> set[str]:
 
 def check(ctx: Context):
     known = _known(ctx)
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         if app.origin.startswith("appset"):
             continue  # a generator's cluster is registered by definition
         if app.origin == "terraform" and app.raw is not None and app.raw.get(("validate",)) is False:

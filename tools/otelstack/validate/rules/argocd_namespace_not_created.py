@@ -22,7 +22,7 @@ PREEXISTING = {"default", "kube-system", "kube-public", "kube-node-lease"}
 
 def check(ctx: Context):
     declared = ctx.platform.declared_namespaces()
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         namespace = app.destination_namespace
         if not isinstance(namespace, str) or namespace in PREEXISTING or namespace in declared:
             continue

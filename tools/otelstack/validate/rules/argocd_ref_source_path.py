@@ -45,7 +45,7 @@ def _sources(raw, spec_path):
 
 
 def check(ctx: Context):
-    holders = [(app.address, app.raw, ("spec", 0)) for app in ctx.platform.applications if app.origin == "terraform" and app.raw is not None]
+    holders = [(app.address, app.raw, ("spec", 0)) for app in ctx.platform.argocd_applications if app.origin == "terraform" and app.raw is not None]
     holders += [(s.address, s.raw, ("spec", 0, "template", 0, "spec", 0)) for s in ctx.platform.application_sets
                 if s.origin == "terraform" and s.raw is not None]
     for address, raw, spec_path in holders:

@@ -38,7 +38,7 @@ def is_range(revision: str) -> bool:
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         for source in app.sources:
             if ctx.platform.is_own_source(source) or is_unknown(source.repo_url):
                 continue

@@ -43,7 +43,7 @@ def _owns_crds(ctx: Context, app) -> bool:
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         if app.origin != "terraform" or app.raw is None or app.wait is not True:
             continue
         timeouts = app.raw.get(("timeouts",))

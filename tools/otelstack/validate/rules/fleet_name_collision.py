@@ -20,7 +20,7 @@ GROUP = "fleet"
 
 def check(ctx: Context):
     seen: dict[tuple, object] = {}
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         name, namespace = app.get("metadata", "name"), app.get("metadata", "namespace")
         if not isinstance(name, str) or not isinstance(namespace, str):
             continue

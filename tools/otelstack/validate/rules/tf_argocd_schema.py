@@ -28,7 +28,7 @@ GROUP = "argocd"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:
         if app.origin == "terraform" and app.raw is not None:
             yield from _block(app, app.raw, (), tf_application_schema(), top=True)
     for appset in ctx.platform.application_sets:

@@ -1,0 +1,131 @@
+"""Which files a run reads, which it does not and why.
+
+Every file under the PATHs is either claimed by a carrier (the loader that reads it) or listed as
+skipped with the reason: a CI gate that read nothing must not look green. Directories that are
+hidden, generated or dependencies are listed once, not file by file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from otelstack.errors import UsageError
+
+CONFIG_FILE = ".otelstack.yaml"
+# Directories that are never platform configuration, with the reason shown in the report.
+NOT_CONFIGURATION = {
+    ".git": "git metadata",
+    ".terraform": "Terraform's working directory (downloaded providers and modules)",
+    "node_modules": "installed dependencies",
+    ".venv": "a Python virtualenv", "venv": "a Python virtualenv",
+    "__pycache__": "Python bytecode", ".pytest_cache": "a test cache", ".hypothesis": "a test cache",
+    ".mypy_cache": "a tool cache", ".ruff_cache": "a tool cache", ".tools": "otelstack's tool folder",
+    ".otelstack": "otelstack's logs",
+    "build": "build output", "dist": "build output",
+}
+
+
+@dataclass(frozen=True)
+class Input:
+    fs_path: str  # absolute
+    display: str  # unique in the run: relative to the common root of the PATHs
+    carrier: str  # the carrier module that reads it
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str  # display path (a directory ends in "/")
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "reason": self.reason}
+
+
+@dataclass
+class Discovery:
+    root: str  # the common root of the PATHs: display paths and .otelstack.yaml are relative to it
+    inputs: list[Input] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def exclude(self, patterns: list[str]) -> None:
+        """Apply `exclude` from the configuration: those files are skipped, and say so."""
+        if not patterns:
+            return
+        kept = []
+        for item in self.inputs:
+            hit = next((p for p in patterns if fnmatch.fnmatch(item.display, p)), None)
+            if hit is None:
+                kept.append(item)
+            else:
+                self.skipped.append(Skipped(item.display, f"excluded by configuration ({hit})"))
+        self.inputs = kept
+
+
+def common_root(paths: list[str]) -> str:
+    directories = [p if os.path.isdir(p) else os.path.dirname(p) for p in (os.path.abspath(p) for p in paths)]
+    return os.path.commonpath(directories) if directories else os.getcwd()
+
+
+def display_name(absolute: str, root: str) -> str:
+    return os.path.relpath(absolute, root).replace(os.sep, "/")
+
+
+def discover(paths: list[str], carriers) -> Discovery:
+    """Files to check under `paths`. `carriers` are the loader modules: each claims files by
+    `claims(name)`, or whole directories by `claims_directory(path, filenames)` (a Helm chart, a
+    kustomization)."""
+    paths = paths or ["."]
+    for given in paths:
+        if not os.path.exists(given):
+            raise UsageError(f"{given}: no such file or directory")
+    root = common_root(paths)
+    found = Discovery(root)
+    seen: set[str] = set()
+
+    def add_file(full: str) -> None:
+        if full in seen:
+            return
+        seen.add(full)
+        display = display_name(full, root)
+        name = os.path.basename(full)
+        carrier = next((c for c in carriers if c.claims(name)), None)
+        if carrier is None:
+            found.skipped.append(Skipped(display, unsupported_reason(name)))
+        else:
+            found.inputs.append(Input(full, display, carrier.NAME))
+
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute):
+            add_file(absolute)
+            continue
+        for directory, dirnames, filenames in os.walk(absolute):
+            claimed = next((c for c in carriers if getattr(c, "claims_directory", None) and c.claims_directory(directory, filenames)), None)
+            if claimed is not None:
+                if directory not in seen:
+                    seen.add(directory)
+                    found.inputs.append(Input(directory, display_name(directory, root) or ".", claimed.NAME))
+                dirnames[:] = []
+                continue
+            kept = []
+            for name in sorted(dirnames):
+                reason = NOT_CONFIGURATION.get(name) or ("hidden directory" if name.startswith(".") else None)
+                if reason:
+                    found.skipped.append(Skipped(display_name(os.path.join(directory, name), root) + "/", reason))
+                else:
+                    kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if name == CONFIG_FILE:
+                    continue  # otelstack's own settings, read by the engine
+                add_file(os.path.join(directory, name))
+    return found
+
+
+def unsupported_reason(name: str) -> str:
+    suffix = os.path.splitext(name)[1]
+    if name.startswith("."):
+        return "hidden file"
+    return f"unsupported file type ({suffix or 'no extension'})"

@@ -1,0 +1,102 @@
+"""Kubernetes objects in YAML (or JSON) files: every object for the schema and security rules, Argo CD
+Applications and ApplicationSets, cluster Secrets (the clusters ApplicationSets generate for)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from otelstack.source import Located, Unknown
+from otelstack.validate.loaders.core import Loader
+from otelstack.validate.loaders.discover import Input
+from otelstack.validate.model import Application, ApplicationSetModel, KubeObject, SourceFile, sources_as_list
+from otelstack.yamlsource import load_yaml
+
+NAME = "kubernetes"
+ORDER = 3
+SUFFIXES = (".yaml", ".yml", ".json")
+STACK_FILE = "otelstack.yaml"
+
+# A value that is nothing but a placeholder another tool fills in before Kubernetes sees it:
+# envsubst `${VAR}`, a collector `${env:VAR}`, a Terraform template `${...}`/`%{...}`, a Go/Helm `{{ ... }}`.
+WHOLE_PLACEHOLDER = re.compile(r"^\s*(\$\{[^{}]*\}|%\{[^{}]*\}|\{\{.*\}\})\s*$", re.S)
+
+
+def claims(name: str) -> bool:
+    return name.endswith(SUFFIXES) and name != STACK_FILE
+
+
+def load(loader: Loader, item: Input) -> None:
+    text = loader.read(item, "syntax-yaml")
+    if text is not None:
+        load_file(loader, SourceFile(item.display, item.fs_path, "yaml", text))
+
+
+def load_file(loader: Loader, file: SourceFile) -> None:
+    loader.register(file)
+    loaded = load_yaml(file.text, file.path)
+    loader.yaml_cache[file.fs_path] = loaded
+    for problem in loaded.problems:
+        rule = "yaml-duplicate-key" if problem.message.startswith("duplicate key") else "syntax-yaml"
+        loader.problem(rule, problem.location, problem.message)
+    for index, doc in enumerate(loaded.documents):
+        loader.guard(doc.location(), f"reading document {index + 1} of {file.path}", add_document, loader, file, index, doc)
+
+
+def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> KubeObject | None:
+    data = doc.data
+    if not (isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)):
+        return None
+    kind, api_version = data["kind"], data["apiVersion"]
+    is_argo = api_version.startswith("argoproj.io/")
+    if not (is_argo and kind == "ApplicationSet"):
+        doc.data = placeholders_unknown(doc.data)  # an ApplicationSet's {{ }} are its templates: expanded later
+    obj = KubeObject(doc, file, index)
+    loader.platform.objects.append(obj)
+    if is_argo and kind == "Application":
+        shaped = sources_as_list(doc)
+        loader.add_application(Application(shaped.get(("metadata", "name")), shaped, "yaml", file,
+                                           address=f"Application/{shaped.get(('metadata', 'name'))}"))
+    elif is_argo and kind == "ApplicationSet":
+        loader.platform.application_sets.append(ApplicationSetModel(
+            doc.get(("metadata", "name")), sources_as_list(doc, ("spec", "template", "spec")), "yaml", file,
+            f"ApplicationSet/{doc.get(('metadata', 'name'))}"))
+    elif kind == "Secret" and _labels(doc).get("argocd.argoproj.io/secret-type") == "cluster":
+        _cluster_secret(loader, doc)
+    return obj
+
+
+def placeholders_unknown(value):
+    """Whole-value placeholders become Unknown: what they hold is decided by another tool."""
+    if isinstance(value, dict):
+        return {k: placeholders_unknown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [placeholders_unknown(v) for v in value]
+    if isinstance(value, str) and ("${" in value or "%{" in value or "{{" in value) and WHOLE_PLACEHOLDER.match(value):
+        return Unknown(value.strip())
+    return value
+
+
+def _labels(doc: Located) -> dict:
+    labels = doc.get(("metadata", "labels"))
+    return labels if isinstance(labels, dict) else {}
+
+
+def _cluster_secret(loader: Loader, doc: Located) -> None:
+    from otelstack.fleet.expand import ClusterTarget
+
+    string_data = doc.get(("stringData",))
+    fields = dict(string_data) if isinstance(string_data, dict) else {}
+    data = doc.get(("data",))
+    for key, value in (data.items() if isinstance(data, dict) else ()):
+        try:
+            fields.setdefault(key, base64.b64decode(str(value)).decode())
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+    server = fields.get("server")
+    if isinstance(server, str):
+        metadata = doc.get(("metadata",)) or {}
+        name = fields.get("name")
+        loader.platform.clusters.append(ClusterTarget.of(name if isinstance(name, str) else server, server, metadata.get("labels"),
+                                                         metadata.get("annotations"), doc.location()))
