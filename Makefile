@@ -52,6 +52,9 @@ lint: setup
 	terraform fmt -check -recursive terraform
 	helm lint charts/*
 	$(OTELSTACK) render --check
+	$(OTELSTACK) rules --format markdown --check docs/rules.md
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-config --persona pedantic --no-progress .github/workflows action.yml
 
 doctor: setup
 	$(OTELSTACK) doctor

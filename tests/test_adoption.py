@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from helpers import replace_in, run_cli
+from workflow_steps import clean_env
 from otelstack import __version__
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,24 +29,10 @@ def _tree(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file() and ".otelstack" not in p.parts}
 
 
-def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    if env.get("TF_CLI_CONFIG_FILE") and not os.path.isfile(env["TF_CLI_CONFIG_FILE"]):
-        del env["TF_CLI_CONFIG_FILE"]
-    return env
-
-
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """otelstack built as a wheel and installed into a fresh virtualenv outside this repo."""
-    work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(REPO)],
-                   check=True, capture_output=True, text=True)
-    wheel = next((work / "dist").glob("otelstack-*.whl"))
-    subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True)
-    result = subprocess.run([str(work / "venv/bin/python"), "-m", "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return work / "venv" / "bin" / "otelstack"
+def installed(release_build) -> Path:
+    """otelstack built as release.yml builds it, installed into a fresh virtualenv outside this repo."""
+    return release_build.otelstack
 
 
 @pytest.mark.slow
@@ -53,7 +40,7 @@ def test_wheel_scaffolds_a_working_platform_repo(installed: Path, tmp_path: Path
     platform = tmp_path / "platform"
 
     def otelstack(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(installed), *args], cwd=platform, capture_output=True, text=True, env=_clean_env())
+        return subprocess.run([str(installed), *args], cwd=platform, capture_output=True, text=True, env=clean_env())
 
     assert subprocess.run([str(installed), "--version"], capture_output=True, text=True).stdout.strip() == f"otelstack {__version__}"
     platform.mkdir()
@@ -64,7 +51,7 @@ def test_wheel_scaffolds_a_working_platform_repo(installed: Path, tmp_path: Path
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert yaml.safe_load(validate.stdout)["summary"]["error"] == 0
     assert otelstack("render", "--check").returncode == 0
-    fmt = subprocess.run([terraform_bin, "fmt", "-check", "-recursive", "terraform"], cwd=platform, capture_output=True, text=True, env=_clean_env())
+    fmt = subprocess.run([terraform_bin, "fmt", "-check", "-recursive", "terraform"], cwd=platform, capture_output=True, text=True, env=clean_env())
     assert fmt.returncode == 0, fmt.stdout
     plan = otelstack("plan", "--env", "kind")
     if plan.returncode == 0:
@@ -147,13 +134,16 @@ def test_generated_workflow_and_hooks(tmp_path: Path):
     workflow = yaml.safe_load((tmp_path / ".github/workflows/otelstack.yml").read_text())
     assert set(workflow["jobs"]) == {"check", "apply"}
     check = {step.get("name", step.get("uses")): step for step in workflow["jobs"]["check"]["steps"]}
+    assert check["validate"]["uses"].startswith("otelstack/otelstack@") and check["validate"]["with"] == {"upload-sarif": True}
     assert check["render check"]["run"] == "otelstack render --check"
-    assert check["validate"]["run"] == "otelstack validate --format sarif --output otelstack.sarif"
-    assert check["upload findings to code scanning"]["uses"].startswith("github/codeql-action/upload-sarif@")
     assert "--format markdown --out plan.md" in check["plan"]["run"]
-    assert check["post the plan on the pull request"]["with"]["path"] == "plan.md"
+    assert "plan-comment.md" in check["post the plan on the pull request"]["run"]
+    assert workflow["permissions"] == {}
     assert workflow["jobs"]["check"]["permissions"]["security-events"] == "write"
-    assert "make plan apply" in workflow["jobs"]["apply"]["steps"][-1]["run"]
+    assert workflow["jobs"]["apply"]["permissions"] == {"contents": "read"}
+    apply = workflow["jobs"]["apply"]["steps"]
+    assert [s.get("name") for s in apply if s.get("uses", "").startswith("otelstack/otelstack@")] == ["validate"]
+    assert 'otelstack apply --env "$OTELSTACK_ENV" --auto-approve' in apply[-1]["run"]
     assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on` key as true
     hooks = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
     assert hooks["repos"][0]["rev"] == f"v{__version__}"
@@ -164,15 +154,14 @@ def test_generated_workflow_and_hooks(tmp_path: Path):
 
 
 def test_offline_workflow_steps_pass_locally(tmp_path: Path):
-    """The pull-request steps that need no network, run exactly as the workflow writes them."""
+    """The pull-request steps that need no network, run exactly as the workflow writes them (the
+    validate step is otelstack's action: tests/test_workflows.py runs it)."""
     assert run_cli(["init", str(tmp_path)]).code == 0
     workflow = yaml.safe_load((tmp_path / ".github/workflows/otelstack.yml").read_text())
     steps = {step.get("name"): step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step}
-    env = {**_clean_env(), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    for name in ("render check", "validate"):
-        result = subprocess.run(steps[name], shell=True, cwd=tmp_path, capture_output=True, text=True, env=env)
-        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
-    assert yaml.safe_load((tmp_path / "otelstack.sarif").read_text())["version"] == "2.1.0"
+    env = clean_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(steps["render check"], shell=True, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, f"render check: {result.stdout}{result.stderr}"
     published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     for hook in published:
         result = subprocess.run(hook["entry"], shell=True, cwd=tmp_path, capture_output=True, text=True, env=env)

@@ -47,7 +47,62 @@ class Options:
 
 def _template(name: str, **context) -> str:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.globals.update(uses=action_uses, otelstack_action=otelstack_action_uses)
     return env.from_string(resources.read_text("scaffold", name)).render(version=__version__, project_url=PROJECT_URL, **context)
+
+
+# GitHub Actions ---------------------------------------------------------------------------------
+
+def action_pins() -> dict[str, dict[str, str]]:
+    """The pinned actions (data/actions.yaml): name -> {tag, sha, runtime}."""
+    return resources.data_yaml("actions.yaml")["actions"]
+
+
+def action_uses(name: str) -> str:
+    """`name@<sha> # <tag>`: the value of a `uses:` key for a pinned action."""
+    pin = action_pins().get(name)
+    if pin is None:
+        raise KeyError(f"{name} is not pinned in data/actions.yaml")
+    return f"{name}@{pin['sha']} # {pin['tag']}"
+
+
+def release_commit() -> str | None:
+    """The commit of otelstack's repository this otelstack was built from, when it is known: stamped
+    into release builds by release.yml (data/release.json), or recorded by pip for an install from
+    the project's git repository. None for a development install or a build from elsewhere."""
+    import json
+    from importlib import metadata
+
+    try:
+        stamp = resources.data_json("release.json")
+    except FileNotFoundError:
+        stamp = None
+    if isinstance(stamp, dict) and stamp.get("version") == __version__ and _is_sha(stamp.get("commit")):
+        return stamp["commit"]
+    try:
+        direct = json.loads(metadata.distribution("otelstack").read_text("direct_url.json") or "null")
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+    if not isinstance(direct, dict) or direct.get("vcs_info", {}).get("vcs") != "git":
+        return None
+    url = str(direct.get("url", "")).removeprefix("git+").removesuffix("/").removesuffix(".git")
+    commit = direct["vcs_info"].get("commit_id")
+    return commit if url == PROJECT_URL and _is_sha(commit) else None
+
+
+def _is_sha(value) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{40}", value) is not None
+
+
+def otelstack_action_uses() -> str:
+    """The `uses:` value of otelstack's own action at this version: by commit when this install knows
+    the release commit; otherwise by its release tag, with the reason zizmor is told to accept it."""
+    slug = PROJECT_URL.removeprefix("https://github.com/")
+    commit = release_commit()
+    if commit:
+        return f"{slug}@{commit} # v{__version__}"
+    return (f"{slug}@v{__version__} # zizmor: ignore[unpinned-uses] otelstack's release tag: this install"
+            f" does not know the tag's commit (pin it: git ls-remote {PROJECT_URL} refs/tags/v{__version__})")
 
 
 def stack_text(options: Options) -> str:

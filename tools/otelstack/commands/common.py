@@ -46,3 +46,14 @@ def environments_option(stack_file: StackFile, env: tuple[str, ...] | str | None
     for name in names:
         stack_file.resolve(name)  # raises a clear error for unknown names
     return names
+
+
+def emit(text: str, output: str | None, written: str) -> None:
+    """A command's report: to `output` atomically (saying `written` on stderr), else to stdout."""
+    if output:
+        from otelstack.render.files import write_atomic
+
+        write_atomic(FsPath(output), text)
+        click.echo(written, err=True)
+    else:
+        click.echo(text, nl=False)

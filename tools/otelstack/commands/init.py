@@ -23,8 +23,6 @@ def init_command(directory, environments, cluster_name, fleet, module_source, fo
     environment using otelstack's modules by version, make targets, a GitHub Actions workflow,
     and pre-commit hooks. Never overwrites a file without --force; running it twice changes nothing."""
     from otelstack.errors import UsageError
-    from otelstack.external import ProcessRunner
-    from otelstack.external.git import Git
     from otelstack.scaffold import DEFAULT_ENVIRONMENTS, Options, apply_init, plan_init
 
     root = Path(directory).resolve()
@@ -32,17 +30,7 @@ def init_command(directory, environments, cluster_name, fleet, module_source, fo
         return _upgrade(root, dry_run)
     root.mkdir(parents=True, exist_ok=True)
     options = Options(list(dict.fromkeys(environments)) or list(DEFAULT_ENVIRONMENTS), cluster_name, module_source, force, fleet=fleet)
-    git = Git(ProcessRunner(), root)
-    if (root / ".git").exists() and git.is_repo():
-        remote = git.runner.run(["git", "remote", "get-url", "origin"], cwd=root, check=False)
-        if remote.ok and remote.stdout.strip():
-            options.repository_url = remote.stdout.strip()
-        branch = git.default_branch()
-        if branch is None:  # a new repository: its current branch becomes the default one
-            current = git.runner.run(["git", "symbolic-ref", "--short", "HEAD"], cwd=root, check=False)
-            branch = current.stdout.strip() if current.ok else None
-        if branch:
-            options.default_branch = branch.split("/")[-1]
+    _read_git(root, options)
     if (root / "otelstack.yaml").exists() and (environments or fleet) and not force:
         raise UsageError("this repo already has otelstack.yaml: --env and --fleet only apply to a new one",
                          hint="add environments to otelstack.yaml directly, or pass --force to replace it")
@@ -55,6 +43,26 @@ def init_command(directory, environments, cluster_name, fleet, module_source, fo
     if skipped and not dry_run:
         click.echo(f"init: {len(skipped)} file(s) kept as they are; `otelstack init --dry-run` shows the differences, --force overwrites")
     return ExitCode.OK
+
+
+def _read_git(root: Path, options) -> None:
+    """The repository Argo CD reads from (the origin remote) and the default branch the workflow
+    applies from, when `root` is a git repository."""
+    from otelstack.external import ProcessRunner
+    from otelstack.external.git import Git
+
+    git = Git(ProcessRunner(), root)
+    if not ((root / ".git").exists() and git.is_repo()):
+        return
+    remote = git.runner.run(["git", "remote", "get-url", "origin"], cwd=root, check=False)
+    if remote.ok and remote.stdout.strip():
+        options.repository_url = remote.stdout.strip()
+    branch = git.default_branch()
+    if branch is None:  # a new repository: its current branch becomes the default one
+        current = git.runner.run(["git", "symbolic-ref", "--short", "HEAD"], cwd=root, check=False)
+        branch = current.stdout.strip() if current.ok else None
+    if branch:
+        options.default_branch = branch.split("/")[-1]
 
 
 def _report(changes, dry_run: bool) -> None:
@@ -109,7 +117,9 @@ def _upgrade(root: Path, dry_run: bool) -> int:
     else:
         click.echo(f"unchanged       otelstack.yaml  (module source already at v{__version__})")
     stack = load_stack(stack_path, "otelstack.yaml")
-    options = Options(stack.environments)
+    # The same choices as init made: the first non-kind, non-fleet environment applies; the git default branch.
+    options = Options([env for env in stack.environments if not stack.is_fleet(env)] or stack.environments)
+    _read_git(root, options)
     for rel, (content, _) in planned_files(root, options).items():
         path = root / rel
         if rel == "otelstack.yaml" or not path.is_file():

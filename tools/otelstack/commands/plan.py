@@ -27,9 +27,9 @@ def plan_command(ctx: click.Context, env, root, base, fmt, out) -> int:
     """Validate, then `terraform plan` the environment root and summarise what the merge changes:
     Argo CD applications created, updated, replaced or deleted, chart versions and Helm values
     key by key, and the rendered manifests against the base. The plan is saved for `otelstack apply`."""
+    from otelstack.commands.common import emit
     from otelstack.plan import ValidationFailed, plan, resolve_target
     from otelstack.plan.formats import FORMATS
-    from otelstack.render.files import write_atomic
     from otelstack.validate.formats import as_text
 
     target = resolve_target(_stack_path(ctx), env, root)
@@ -39,11 +39,7 @@ def plan_command(ctx: click.Context, env, root, base, fmt, out) -> int:
         click.echo(as_text(failed.report), err=True, nl=False)
         raise
     text = FORMATS[fmt](report)
-    if out:
-        write_atomic(Path(out), text)
-        click.echo(f"plan: report written to {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(text, out, f"plan: report written to {out}")
     return ExitCode.OK
 
 

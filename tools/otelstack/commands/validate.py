@@ -62,22 +62,56 @@ def validate_command(paths, fmt, output, strict, rule_levels, only, kubernetes_v
 
 
 @click.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_command(fmt: str) -> int:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              help="markdown: the reference with each rule's description and examples (docs/rules.md).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the catalogue here instead of stdout.")
+@click.option("--check", "check_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write nothing; exit 1 with a diff when FILE differs from the catalogue (CI gates on it).")
+def rules_command(fmt: str, output: str | None, check_path: str | None) -> int:
     """List the validation rules: id, default severity, group and what each checks."""
     from otelstack.validate.rules import all_rules
 
     rules = all_rules()
     if fmt == "json":
-        click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "group": r.group, "summary": r.summary} for r in rules], indent=2))
-        return ExitCode.OK
+        text = json.dumps([{"id": r.id, "severity": r.severity.value, "group": r.group, "summary": r.summary} for r in rules], indent=2) + "\n"
+    elif fmt == "markdown":
+        from otelstack.validate.catalogue import markdown
+
+        text = markdown(rules)
+    else:
+        text = _rules_text(rules)
+    if check_path:
+        return _check_catalogue(check_path, text, fmt)
+    from otelstack.commands.common import emit
+
+    emit(text, output, f"rules: wrote {len(rules)} rules to {output}")
+    return ExitCode.OK
+
+
+def _rules_text(rules) -> str:
+    from otelstack.validate.catalogue import CONFIGURE
+
     width = max(len(r.id) for r in rules)
-    group = None
+    lines, group = [], None
     for rule in rules:
         if rule.group != group:
             group = rule.group
-            click.echo(f"\n{group}")
-        click.echo(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
-    click.echo(f"\n{len(rules)} rules. Configure in otelstack.yaml (validate.rules) or .otelstack.yaml: <id>: off|error|warning|info;"
-               " suppress one finding with `# otelstack: ignore=<id> reason=\"...\"` on its line or the line above.")
-    return ExitCode.OK
+            lines += ["", group]
+        lines.append(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+    lines += ["", f"{len(rules)} rules. {CONFIGURE.replace('`', '')}"]
+    return "\n".join(lines) + "\n"
+
+
+def _check_catalogue(path: str, text: str, fmt: str) -> int:
+    import difflib
+    from pathlib import Path
+
+    file = Path(path)
+    current = file.read_text(encoding="utf-8") if file.is_file() else ""
+    if current == text:
+        return ExitCode.OK
+    diff = difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}")
+    click.echo("".join(diff), nl=False)
+    state = "is stale" if file.is_file() else "does not exist"
+    click.echo(f"rules: {path} {state}; regenerate it with `otelstack rules --format {fmt} --output {path}`", err=True)
+    return ExitCode.FAILED
