@@ -55,3 +55,13 @@ def test_offsets_place_embedded_yaml():
     ok = load_yaml("x: 1\ny: 2\n", "main.tf", line_offset=10, column_offset=4).documents[0]
     assert (ok.location(("x",)).line, ok.location(("x",)).column) == (11, 8)
     assert (ok.location(("y",)).line, ok.location(("y",)).column) == (12, 4)
+
+
+def test_a_line_without_colon_is_reported_on_that_line_not_where_parsing_stopped():
+    # PyYAML notices it only at the next token, lines later; the fault is the line that is not `key: value`
+    text = "env:\n  A: b\nthis line has no colon\n\n\nother: 1\n"
+    (problem,) = load_yaml(text, "values.yaml").problems
+    assert (problem.location.line, problem.location.column) == (3, 1)
+    # inside a block scalar (Helm values in a YAML Application), placed at the real line too
+    (embedded,) = load_yaml("env:\n  A: b\nno colon here\nother: 1\n", "app.yaml", line_offset=12, indent=8).problems
+    assert (embedded.location.line, embedded.location.column) == (15, 9)

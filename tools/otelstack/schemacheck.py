@@ -113,10 +113,13 @@ def check(
     """Every schema problem in `doc.data` (or `data`, located under `base` in `doc`)."""
     instance = doc.data if data is None else data
     problems = list(_non_string_keys(instance, doc, base, ()))
-    if problems:  # the validator takes JSON, whose keys are strings: check the rest with the keys as text
-        instance = _string_keys(instance)
+    unknown: set[Path] = set()
+    instance = _json_ready(instance, (), unknown, bool(problems))
     reported = {(p.path[:-1], _key_text(p.path[-1])) for p in problems}
     for error in validator.iter_errors(instance):
+        rel = tuple(error.instance_path)
+        if any(rel[: len(u)] == u for u in unknown):
+            continue  # about a value known only at apply time (or filled in by another tool): not checked
         problems.extend(p for p in _describe(error, doc, schema, resolve, base, instance)
                         if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported))
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
@@ -144,12 +147,19 @@ def _key_text(key: Any) -> str:
     return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
 
 
-def _string_keys(value: Any) -> Any:
+def _json_ready(value: Any, path: Path, unknown: set[Path], text_keys: bool) -> Any:
+    """The instance as the validator takes it (JSON): keys as text when some are not strings, and
+    values that are not data (Unknown, Terraform's encoded or file() values) as a placeholder string
+    whose path is remembered, so errors about them are dropped."""
     if isinstance(value, dict):
-        return {_key_text(key): _string_keys(item) for key, item in value.items()}
+        return {(_key_text(key) if text_keys else key): _json_ready(item, path + (_key_text(key) if text_keys else key,), unknown, text_keys)
+                for key, item in value.items()}
     if isinstance(value, list):
-        return [_string_keys(item) for item in value]
-    return value
+        return [_json_ready(item, path + (index,), unknown, text_keys) for index, item in enumerate(value)]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    unknown.add(path)
+    return "(not known before apply)"
 
 
 def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base: Path, instance: Any) -> list[SchemaProblem]:

@@ -156,7 +156,10 @@ def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int 
         # ("while parsing a flow node" marks where a value is missing, not an opener)
         opened = exc.context and exc.context.startswith(("while parsing a flow sequence", "while parsing a flow mapping",
                                                          "while scanning a quoted scalar"))
-        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+        # A line that is not `key: value` is noticed only where the next token starts (often lines later);
+        # the scanner's context mark is the line at fault.
+        at_context = opened or (exc.context or "").startswith("while scanning a simple key")
+        mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         column = (mark.column + 1 if mark else 1) + indent + (column_offset if mark and mark.line == 0 else 0)
         if opened:

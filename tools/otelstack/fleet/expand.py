@@ -13,6 +13,7 @@ from otelstack.source import Located, Location, Path, Unknown, is_unknown
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 IN_CLUSTER_NAME = "in-cluster"
+CLUSTER_SECRET_LABEL = "argocd.argoproj.io/secret-type"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,9 @@ class ClusterTarget:
 
     @property
     def label_map(self) -> dict[str, str]:
-        return dict(self.labels)
+        """The labels a selector sees: a registration is a Secret labelled as a cluster Secret (so is an
+        argocd_cluster); the built-in in-cluster target has no Secret and no labels."""
+        return {CLUSTER_SECRET_LABEL: "cluster", **dict(self.labels)} if self.registered else dict(self.labels)
 
     def params(self, values: dict | None = None) -> dict:
         return {
@@ -249,6 +252,12 @@ def _generator(appset: Located, path: Path, generator: Any, clusters: list[Clust
             return []
         if body.get("template"):
             result.problems.append(ExpansionProblem("unsupported", where, "cannot expand offline: a generator-level template override"))
+            return []
+        if not clusters:
+            # The clusters are registered outside this tree (another repository, a remote module): expanding
+            # against a guess would invent parameters. Say so instead.
+            result.problems.append(ExpansionProblem("unsupported", where, "not expanded: no cluster is registered in this tree "
+                                                    "(cluster Secrets, argocd_cluster, the stack's clusters)"))
             return []
         pool = candidate_clusters(clusters)
         if not selector_is_empty(selector):

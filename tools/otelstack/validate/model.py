@@ -75,6 +75,7 @@ class Application(DocumentView):
     # What deploys it: "argocd" (an Argo CD Application, whatever carried it), or "helm" (a Terraform
     # helm_release, modelled in the same shape so the chart rules read one kind of source).
     engine: str = "argocd"
+    obj: "KubeObject | None" = None  # the Kubernetes object it was read from (YAML Applications)
 
     @property
     def label(self) -> str:
@@ -410,6 +411,10 @@ def decode_values(value: Any, doc: Located, path: Path, file: SourceFile, read_f
             line_offset, indent, column_offset = embedded_offsets(file, loc)
             loaded = load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
         problems = [(p.location, p.message) for p in loaded.problems]
+        if problems and isinstance(value, HeredocText) and value.holes:
+            # YAML that only exists once Terraform has interpolated it (`${indent(8, file(...))}` lines):
+            # not known before apply, never a syntax error
+            return None, True, []
         if not loaded.documents:
             return None, bool(problems), problems
         values = loaded.documents[0]

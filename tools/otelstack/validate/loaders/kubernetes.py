@@ -33,9 +33,34 @@ def load(loader: Loader, item: Input) -> None:
         load_file(loader, SourceFile(item.display, item.fs_path, "yaml", text))
 
 
+# A placeholder another tool fills in before the text is YAML: envsubst/Terraform `${...}`,
+# Terraform template directives `%{...}`, Go/Helm/mustache `{{ ... }}`, Jinja `{% ... %}`.
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|%\{[^}]*\}|\{\{.*?\}\}|\{%.*?%\}")
+
+
+def template_placeholder(text: str, problems) -> str | None:
+    """When every parse problem of a file sits on (or just after) a line with a placeholder, the file
+    is a template, not broken YAML: the placeholder that shows it, else None."""
+    lines = text.splitlines()
+    found = None
+    for problem in problems:
+        near = [lines[n - 1] for n in (problem.location.line, problem.location.line - 1) if 0 < n <= len(lines)]
+        match = next((m for line in near for m in [PLACEHOLDER.search(line)] if m), None)
+        if match is None:
+            return None
+        found = found or match.group(0)
+    return found
+
+
 def load_file(loader: Loader, file: SourceFile) -> None:
     loader.register(file)
     loaded = load_yaml(file.text, file.path)
+    if loaded.problems:
+        placeholder = template_placeholder(file.text, loaded.problems)
+        if placeholder is not None:
+            del loader.platform.files[file.path]
+            loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool")
+            return
     loader.yaml_cache[file.fs_path] = loaded
     for problem in loaded.problems:
         rule = "yaml-duplicate-key" if problem.message.startswith("duplicate key") else "syntax-yaml"
@@ -57,7 +82,7 @@ def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> 
     if is_argo and kind == "Application":
         shaped = sources_as_list(doc)
         loader.add_application(Application(shaped.get(("metadata", "name")), shaped, "yaml", file,
-                                           address=f"Application/{shaped.get(('metadata', 'name'))}"))
+                                           address=f"Application/{shaped.get(('metadata', 'name'))}", obj=obj))
     elif is_argo and kind == "ApplicationSet":
         loader.platform.application_sets.append(ApplicationSetModel(
             doc.get(("metadata", "name")), sources_as_list(doc, ("spec", "template", "spec")), "yaml", file,

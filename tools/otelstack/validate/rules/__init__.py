@@ -16,7 +16,7 @@ RULE_MODULES = (
     # syntax and loading
     "syntax_hcl", "syntax_yaml", "syntax_jinja", "yaml_duplicate_key", "stack_definition", "render_stale", "internal_error",
     # Argo CD applications
-    "argocd_app_metadata", "argocd_app_destination", "argocd_app_project", "argocd_source_type", "argocd_unpinned_revision",
+    "argocd_app_metadata", "argocd_app_destination", "argocd_app_project", "argocd_source_type", "argocd_source_chart_and_path", "argocd_unpinned_revision",
     "argocd_revision_range", "argocd_chart_version_prefix", "argocd_namespace_not_created", "argocd_values_file",
     "argocd_operator_server_side_apply", "argocd_webhook_cert_drift", "argocd_webhook_cert_x509",
     "argocd_cluster_in_cluster", "argocd_wait_timeouts", "argocd_ref_source_path", "argocd_destination_unregistered", "argocd_crd_ordering", "tf_argocd_schema",
@@ -29,7 +29,7 @@ RULE_MODULES = (
     "collector_undefined_component", "collector_unused_component", "collector_component_not_in_image",
     "collector_loopback_endpoint", "collector_duplicate_port", "collector_null_component",
     # cross-component wiring
-    "wiring_endpoint", "wiring_protocol", "wiring_http_path", "wiring_export_disabled",
+    "wiring_endpoint", "wiring_protocol", "wiring_http_path", "wiring_export_disabled", "wiring_not_checked",
     # security
     "security_plaintext_credentials", "security_beyla_privileged", "security_image_unpinned",
     # fleets: ApplicationSets expanded offline per cluster

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from otelstack import wiring
-from otelstack.source import Location, is_unknown
+from otelstack.source import Location, Unknown, is_unknown, shown
 from otelstack.validate.model import Collector
 from otelstack.validate.rules.base import Context
 
@@ -18,16 +18,19 @@ PROTOCOL_VARS = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTO
 
 @dataclass
 class Client:
-    what: str  # "Beyla (application beyla)" / "Instrumentation python"
+    what: str  # "Beyla (application beyla)" / "Instrumentation python (java)"
     kind: str  # beyla | instrumentation
     endpoint: Any
     endpoint_var: str  # OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, spec.exporter.endpoint
     location: Location
-    protocol: Any  # explicit protocol, or None
+    protocol: Any  # the protocol in effect when something states it, else None
     protocol_location: Location | None
     namespace: Any  # the client's own namespace (for short Service names)
     cluster: str = ""
     scope: tuple[str, str] = ("", "")  # (cluster, environment it was rendered for): collectors in the same scope answer it
+    # Where the protocol comes from: "explicit" (an env var says it), "operator" (the operator injects it
+    # for this language), "guess" (Beyla guesses it from the port), "" (an SDK default otelstack does not know).
+    protocol_source: str = ""
 
 
 def clients(ctx: Context) -> list[Client]:
@@ -63,22 +66,111 @@ def _beyla(ctx: Context) -> Iterator[Client]:
             protocol, ploc = config_export["protocol"], values.location(("config", "data", "otel_traces_export", "protocol"))
         if endpoint is None:
             continue
-        yield Client(f"Beyla ({app.label})", "beyla", endpoint, var, loc, protocol, ploc, app.destination_namespace, app.cluster, app.scope)
+        yield Client(f"Beyla ({app.label})", "beyla", endpoint, var, loc, protocol, ploc, app.destination_namespace, app.cluster,
+                     app.scope, "explicit" if protocol is not None else "guess")
+
+
+# Instrumentation language sections, and the annotation suffix that asks for each
+# (instrumentation.opentelemetry.io/inject-<suffix>).
+LANGUAGES = {"java": "java", "nodejs": "nodejs", "python": "python", "dotnet": "dotnet", "go": "go",
+             "apacheHttpd": "apache-httpd", "nginx": "nginx"}
+INJECT_ANNOTATION = "instrumentation.opentelemetry.io/inject-"
+# The protocol the operator itself injects for a language, before the resource's common env (facts.md:
+# Python gets http/protobuf unless its own env says otherwise). Other languages use their SDK's default,
+# which depends on the SDK version: not checked unless an env var states it.
+OPERATOR_PROTOCOL = {"python": "http/protobuf"}
 
 
 def _instrumentations(ctx: Context) -> Iterator[Client]:
+    """One client per language an Instrumentation serves: the sections it configures and the
+    languages workloads in the tree ask it for. Each language's env is injected first, then the
+    resource's common env; spec.exporter.endpoint only where OTEL_EXPORTER_OTLP_ENDPOINT is still unset."""
+    requested = _requested_languages(ctx)
     for obj in ctx.platform.objects_of("Instrumentation", "opentelemetry.io"):
-        endpoint = obj.doc.get(("spec", "exporter", "endpoint"))
-        if endpoint is None:
+        spec = obj.doc.get(("spec",))
+        if not isinstance(spec, dict):
             continue
-        protocol, ploc = "http/protobuf", None  # what the operator sets for Python unless overridden
-        env = obj.doc.get(("spec", "python", "env"))
-        if isinstance(env, list):
-            for index, item in enumerate(env):
-                if isinstance(item, dict) and item.get("name") in PROTOCOL_VARS and "value" in item:
-                    protocol, ploc = item["value"], obj.doc.location(("spec", "python", "env", index, "value"))
-        yield Client(f"Instrumentation {obj.name} (Python apps)", "instrumentation", endpoint, "spec.exporter.endpoint",
-                     obj.doc.location(("spec", "exporter", "endpoint")), protocol, ploc, obj.namespace, obj.scope[0], obj.scope)
+        languages = [lang for lang in LANGUAGES if isinstance(spec.get(lang), dict)]
+        languages += [lang for lang in sorted(requested.get(_key(obj), set())) if lang not in languages]
+        common = _env_list(obj, ("spec", "env"))
+        exporter = spec.get("exporter") if isinstance(spec.get("exporter"), dict) else {}
+        # No language configured or asked for in the tree: the endpoint still serves whatever asks later.
+        for language in languages or ["any language"]:
+            own = _env_list(obj, ("spec", language, "env")) if language in LANGUAGES else {}
+            endpoint = protocol = None
+            for env in (own, common):
+                for name in ENDPOINT_VARS:
+                    if endpoint is None and name in env:
+                        endpoint = (env[name][0], name, env[name][1])
+                for name in PROTOCOL_VARS:
+                    if protocol is None and name in env:
+                        protocol = (env[name][0], env[name][1], "explicit")
+                if env is own and protocol is None and language in OPERATOR_PROTOCOL:
+                    # injected by the operator after the language's env, before the common env
+                    protocol = (OPERATOR_PROTOCOL[language], obj.doc.key_location(("spec", language)), "operator")
+            if endpoint is None and "endpoint" in exporter:
+                endpoint = (exporter["endpoint"], "spec.exporter.endpoint", obj.doc.location(("spec", "exporter", "endpoint")))
+            if endpoint is None:
+                continue
+            value, var, location = endpoint
+            proto, ploc, source = protocol if protocol is not None else (None, None, "")
+            yield Client(f"Instrumentation {shown(obj.name)} ({language})", "instrumentation", value, var, location, proto, ploc,
+                         obj.namespace, obj.scope[0], obj.scope, source)
+
+
+def _env_list(obj, path) -> dict[str, tuple[Any, Location]]:
+    """A container-style env list as name -> (value, location); valueFrom entries are unknown values."""
+    items = obj.doc.get(path)
+    out = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            value = item.get("value") if "value" in item else Unknown(f"{item['name']} from valueFrom")
+            out.setdefault(item["name"], (value, obj.doc.location(path + (index, "value"))))
+    return out
+
+
+def _key(obj) -> tuple[Any, Any]:
+    return obj.name, obj.namespace
+
+
+def _requested_languages(ctx: Context) -> dict[tuple[Any, Any], set[str]]:
+    """(Instrumentation name, namespace) -> languages that annotated workloads in the tree ask it for.
+    `"true"` names the single Instrumentation of the workload's namespace; a name, that one; `ns/name`, that one."""
+    cached = ctx._cache.get("instrumentation-requests")
+    if cached is not None:
+        return cached
+    suffixes = {suffix: lang for lang, suffix in LANGUAGES.items()}
+    instrumentations = [o for o in ctx.platform.objects_of("Instrumentation", "opentelemetry.io")]
+    by_namespace: dict[Any, list] = {}
+    for inst in instrumentations:
+        by_namespace.setdefault(inst.namespace, []).append(inst)
+    found: dict[tuple[Any, Any], set[str]] = {}
+    for obj in ctx.platform.objects:
+        for annotations in _pod_annotations(obj):
+            for key, value in annotations.items():
+                if not (isinstance(key, str) and key.startswith(INJECT_ANNOTATION) and isinstance(value, str)):
+                    continue
+                language = suffixes.get(key[len(INJECT_ANNOTATION):])
+                if language is None or value.strip().lower() == "false":
+                    continue
+                if value.strip().lower() == "true":
+                    targets = by_namespace.get(obj.namespace, [])
+                    targets = targets if len(targets) == 1 else []
+                else:
+                    namespace, _, name = value.strip().rpartition("/")
+                    targets = [i for i in instrumentations if i.name == name and i.namespace == (namespace or obj.namespace)]
+                for target in targets:
+                    found.setdefault(_key(target), set()).add(language)
+    ctx._cache["instrumentation-requests"] = found
+    return found
+
+
+def _pod_annotations(obj) -> Iterator[dict]:
+    for path in (("metadata", "annotations"), ("spec", "template", "metadata", "annotations"),
+                 ("spec", "jobTemplate", "spec", "template", "metadata", "annotations")):
+        annotations = obj.doc.get(path)
+        if isinstance(annotations, dict):
+            yield annotations
 
 
 @dataclass
@@ -90,21 +182,39 @@ class Resolution:
     internal: bool  # the host is a cluster-internal Service name
     service: str = ""
     namespace: str = ""
+    # resolved | missing (the tree declares collectors there, none has this Service) |
+    # namespace-unknown (a collector that could be it has no known namespace) | outside (nothing in the
+    # tree is meant: a collector deployed elsewhere) | external | unparsable
+    status: str = ""
+    candidate: Collector | None = None  # for namespace-unknown: the collector that could be it
 
 
 def resolve(ctx: Context, client: Client) -> Resolution:
-    """Which collector Service (and receiver port) an endpoint reaches, if any."""
+    """Which collector Service (and receiver port) an endpoint reaches, if any, and when no collector
+    of the tree does, whether that is a mistake or a target the tree cannot tell about."""
     target = wiring.split_endpoint(client.endpoint) if isinstance(client.endpoint, str) else None
     if target is None:
-        return Resolution(None, None, None, None, False)
+        return Resolution(None, None, None, None, False, status="unparsable")
     service, namespace, internal = _service_of(target.host, client.namespace)
     if not internal:
-        return Resolution(target, None, None, None, False)
-    candidates = _in_scope(ctx, client, (service, namespace))
-    for collector, kind in candidates:
+        return Resolution(target, None, None, None, False, status="external")
+    for collector, kind in _in_scope(ctx, client, (service, namespace)):
         port = next((p for p in _ports(ctx, collector) if p.port == target.port), None)
-        return Resolution(target, collector, kind, port, True, service, namespace)
-    return Resolution(target, None, None, None, True, service, namespace)
+        return Resolution(target, collector, kind, port, True, service, namespace, "resolved")
+    unplaced = next((c for c in ctx.platform.collectors if not isinstance(c.namespace, str)
+                     and service in c.service_names().values()), None)
+    if unplaced is not None:
+        return Resolution(target, None, None, None, True, service, namespace, "namespace-unknown", unplaced)
+    meant = any(c.namespace == namespace for c in _collectors(ctx, client)) or any(
+        _similar(service, name) for c in _collectors(ctx, client) for name in c.service_names().values())
+    return Resolution(target, None, None, None, True, service, namespace, "missing" if meant else "outside")
+
+
+SIMILAR = 0.75  # how close a Service name must be to a collector's to be taken for a typo of it
+
+
+def _similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR
 
 
 def _in_scope(ctx: Context, client: Client, service: tuple[str, str]) -> list[tuple[Collector, str]]:
@@ -158,32 +268,38 @@ def _service_of(host: str, own_namespace: Any) -> tuple[str, str, bool]:
 
 
 def suggestion(ctx: Context, client: Client, resolution: Resolution) -> str:
-    """The endpoint the client most likely meant: the nearest collector's Service on a matching port."""
-    collectors = _collectors(ctx, client)
-    if not collectors:
-        return ""
+    """The endpoint the client most likely meant: a collector of its scope in the endpoint's namespace
+    or with a similar Service name, on a matching port; never the endpoint given."""
     def score(c: Collector) -> float:
-        name_score = difflib.SequenceMatcher(None, resolution.service, c.service_names().get("service", "")).ratio()
-        prefix = 1.0 if resolution.service and c.service_names().get("service", "").startswith(resolution.service) else 0.0
-        same_ns = 0.5 if c.namespace == resolution.namespace else 0.0
-        return prefix + name_score + same_ns
-    best = max(collectors, key=score)
+        name = c.service_names().get("service", "")
+        return (1.0 if resolution.service and name.startswith(resolution.service) else 0.0) + \
+            difflib.SequenceMatcher(None, resolution.service, name).ratio() + (0.5 if c.namespace == resolution.namespace else 0.0)
+
+    candidates = [c for c in _collectors(ctx, client) if isinstance(c.namespace, str) and (
+        c.namespace == resolution.namespace or _similar(resolution.service, c.service_names().get("service", "")))]
+    if not candidates:
+        return ""
+    best = max(candidates, key=score)
     ports = best.receiver_ports()
     wanted = resolution.target.port if resolution.target else None
     port = next((p for p in ports if p.port == wanted), None) or next((p for p in ports if p.protocol == "grpc"), None) or (ports[0] if ports else None)
-    if port is None or not isinstance(best.namespace, str):
+    if port is None:
         return ""
     host = wiring.service_host(best.service_names()["service"], best.namespace)
     scheme = resolution.target.scheme if resolution.target else "http"
     path = resolution.target.path if resolution.target and port.protocol == "http" else ""
-    return f"{scheme}://{host}:{port.port}{path}"
+    better = f"{scheme}://{host}:{port.port}{path}"
+    return "" if isinstance(client.endpoint, str) and better.rstrip("/") == client.endpoint.strip().rstrip("/") else better
 
 
-def effective_protocol(client: Client, port: int | None) -> tuple[str, bool]:
-    """(protocol, explicit): explicit setting, else Beyla's guess from the port."""
+def effective_protocol(client: Client, port: int | None) -> tuple[str | None, str]:
+    """(protocol, how it is known): stated (explicitly or by the operator), else Beyla's guess from the
+    port; (None, "") for an SDK whose default otelstack does not know."""
     if isinstance(client.protocol, str) and client.protocol:
-        return client.protocol, True
-    return wiring.guess_protocol(port), False
+        return client.protocol, client.protocol_source or "explicit"
+    if client.protocol_source == "guess":
+        return wiring.guess_protocol(port), "guess"
+    return None, ""
 
 
 def receiver_protocol_name(port: wiring.ReceiverPort) -> str:

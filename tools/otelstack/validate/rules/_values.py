@@ -63,6 +63,8 @@ def _walk(ctx: Context, chart: ChartKnowledge, version: str, known_version: bool
             continue
         spec = chart.key(key_path)
         exists = chart.key_exists_in(spec, version)
+        if exists is False and _as_default(chart, key_path, version, value, spec):
+            continue  # setting what the chart would do anyway changes nothing
         if exists is False:
             span = f"from chart {spec.since}" if spec.since and versions.at_least(version, spec.since) is False else f"until chart {spec.until}"
             yield ValuesIssue("absent", Problem(values.key_location(key_path),
@@ -72,7 +74,7 @@ def _walk(ctx: Context, chart: ChartKnowledge, version: str, known_version: bool
         if value is None:
             continue  # null removes a default: valid Helm
         rendered = chart.key_rendered_in(spec, version)
-        if rendered is False:
+        if rendered is False and not _as_default(chart, key_path, version, value, spec):
             why = (f"its templates render it only from chart {spec.rendered_since}" if spec.rendered_since
                    else spec.note or "no template reads it")
             yield ValuesIssue("not-rendered", Problem(values.key_location(key_path),
@@ -81,6 +83,19 @@ def _walk(ctx: Context, chart: ChartKnowledge, version: str, known_version: bool
         yield from _type(ctx, chart, version, values, key_path, spec, value)
         if spec.type == "object" and spec.children:
             yield from _walk(ctx, chart, version, known_version, values, key_path, spec.children, app)
+
+
+_UNSET = object()
+
+
+def _as_default(chart: ChartKnowledge, path: Path, version: str, value: Any, spec) -> bool:
+    """True when a value says what the chart does without it: its documented default (for this
+    version), or an empty mapping/list/string for a mapping, list or string key."""
+    default = chart.default(".".join(str(p) for p in path), version)
+    if default is not None and default == value:
+        return True
+    empty = {"object": {}, "map": {}, "list": [], "string": ""}.get(spec.type, _UNSET)
+    return value == empty
 
 
 def _type(ctx: Context, chart: ChartKnowledge, version: str, values: Located, path: Path, spec, value: Any) -> Iterator[ValuesIssue]:

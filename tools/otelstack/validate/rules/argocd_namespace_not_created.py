@@ -2,7 +2,10 @@
 
 On a new cluster the sync fails with "namespaces not found" unless the application creates it
 (sync option CreateNamespace=true, optionally with managedNamespaceMetadata) or a Namespace object
-for it is part of the tree.
+for it is part of the tree (YAML, or Terraform's kubernetes_namespace). Checked only where the tree
+can know: for Argo CD's own cluster, not for the Argo CD namespace itself, and not while some
+application of the tree deploys content otelstack cannot see (a directory of another repository,
+or one it cannot render), which could create it.
 
 Problematic:
     sync_policy { sync_options = ["ServerSideApply=true"] }   # destination namespace "beyla"
@@ -10,6 +13,7 @@ Correct:
     sync_policy { sync_options = ["CreateNamespace=true", "ServerSideApply=true"] }
 """
 
+from otelstack.fleet.expand import IN_CLUSTER_NAME, IN_CLUSTER_SERVER
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules.base import Context
 
@@ -22,10 +26,17 @@ PREEXISTING = {"default", "kube-system", "kube-public", "kube-node-lease"}
 
 def check(ctx: Context):
     declared = ctx.platform.declared_namespaces()
+    if ctx.unseen_content():
+        return  # what some application deploys is not visible here: any namespace could come from it
     for app in ctx.platform.argocd_applications:
         namespace = app.destination_namespace
         if not isinstance(namespace, str) or namespace in PREEXISTING or namespace in declared:
             continue
+        if namespace == (app.get("metadata", "namespace") or "argocd"):
+            continue  # the Argo CD namespace exists wherever the application does
+        server, name = app.get("spec", "destination", "server"), app.get("spec", "destination", "name")
+        if not (server == IN_CLUSTER_SERVER or (server is None and name == IN_CLUSTER_NAME)):
+            continue  # another cluster: what exists there is not in this tree
         creates = app.has_sync_option("CreateNamespace=true")
         if creates is not False:
             continue

@@ -1,21 +1,19 @@
-"""Argo CD source with both `chart` and `path`, or neither.
+"""Argo CD source with neither `chart` nor `path`: Argo CD rejects it.
 
-`chart` means a Helm repository, `path` a directory of a git repository: with both, Argo CD
-treats the source as a Helm repository and ignores the path; with neither, a Helm repository
-source cannot resolve anything (a git source deploys the repository root).
+`chart` means a Helm repository, `path` a directory of a git repository; a source with neither
+is rejected when the application is created or synced. (Terraform's provider sets `path = "."`
+when none is given, so an `argocd_application` source always has one. Both at once:
+`argocd-source-chart-and-path`.)
 
 Problematic:
-    source {
-      repo_url = "https://github.com/grafana/beyla.git"
-      chart    = "beyla"
-      path     = "charts/beyla"
-    }
+    source:
+      repoURL: https://github.com/example/platform.git
+      targetRevision: main
 Correct:
-    source {
-      repo_url        = "https://grafana.github.io/helm-charts"
-      chart           = "beyla"
-      target_revision = "1.4.13"
-    }
+    source:
+      repoURL: https://github.com/example/platform.git
+      targetRevision: main
+      path: manifests/collector
 """
 
 from otelstack.source import is_unknown
@@ -32,9 +30,6 @@ def check(ctx: Context):
         for source in app.sources:
             if source.ref is not None or is_unknown(source.chart) or is_unknown(source.path):
                 continue  # a values-only source of a multi-source application, or not known before apply
-            if source.chart is not None and source.path is not None:
-                yield Problem(app.key_loc(*source.base), f"application {app.label}: source sets both chart and path",
-                              "chart is for a Helm repository, path for a git repository: keep the one that matches repo_url")
-            elif source.chart is None and source.path is None:
+            if source.chart is None and source.path is None and app.origin != "terraform":
                 yield Problem(app.key_loc(*source.base), f"application {app.label}: source sets neither chart nor path",
                               "set chart for a Helm repository, or path for a directory of a git repository")

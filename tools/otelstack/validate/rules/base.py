@@ -56,6 +56,24 @@ class Context:
             self._cache[("by-scope", key)] = index
         return index
 
+    def unseen_content(self) -> list[tuple[Application, AppSource]]:
+        """Directory sources whose content is not in the model: another repository's, one given only
+        at apply time, or a folder of this repository that otelstack could not read (Jsonnet or
+        Kustomize it does not render). Questions about "anything in the tree" cannot be answered then."""
+        cached = self._cache.get("unseen-content")
+        if cached is None:
+            deploying = {id(app) for obj in self.platform.objects for app in obj.deployers}
+            cached = []
+            for app in self.platform.argocd_applications:
+                for source in app.sources:
+                    if source.is_helm_repo or source.ref is not None and source.path is None:
+                        continue
+                    if is_unknown(source.path) or is_unknown(source.repo_url) or not self.platform.is_own_source(source) \
+                            or id(app) not in deploying:
+                        cached.append((app, source))
+            self._cache["unseen-content"] = cached
+        return cached
+
     def deploys(self, chart: str) -> bool:
         return chart in self.platform.stack_components or any(True for _ in self.chart_sources(chart))
 

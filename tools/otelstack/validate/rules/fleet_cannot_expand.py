@@ -1,8 +1,10 @@
 """ApplicationSet otelstack cannot expand offline: the generated applications are not checked.
 
 Reported instead of guessing: a template construct outside the supported Go-template subset
-(if/range/with, variables, functions other than the common Sprig ones), a templatePatch, or a
-generator that needs a live Argo CD (git, pull request, SCM provider, plugin...).
+(if/range/with, variables, functions other than the common Sprig ones), a templatePatch, a
+generator that needs a live Argo CD (git, pull request, SCM provider, plugin...), or a clusters
+generator in a tree that registers no cluster (they are registered elsewhere). Informational: the
+limit is otelstack's, not a fault of the ApplicationSet.
 
 Problematic:
     name: '{{ if eq .name "prod" }}prod{{ else }}{{ .name }}{{ end }}-beyla'
@@ -14,7 +16,7 @@ from otelstack.validate.rules._fleet import as_problems
 from otelstack.validate.rules.base import Context
 
 ID = "fleet-cannot-expand"
-SEVERITY = "warning"
+SEVERITY = "info"
 GROUP = "fleet"
 
 

@@ -21,8 +21,8 @@ GROUP = "fleet"
 
 
 def check(ctx: Context):
-    if any(c.server == IN_CLUSTER_SERVER for c in ctx.platform.clusters):
-        return
+    if not ctx.platform.clusters or any(c.server == IN_CLUSTER_SERVER for c in ctx.platform.clusters):
+        return  # no registration in this tree at all: they live elsewhere (fleet-cannot-expand says so)
     for appset in ctx.platform.application_sets:
         generators = appset.doc.get(("spec", "generators")) or []
         for index, generator in enumerate(generators if isinstance(generators, list) else []):

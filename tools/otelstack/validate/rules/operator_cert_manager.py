@@ -21,17 +21,34 @@ ID = "operator-cert-manager"
 SEVERITY = "error"
 GROUP = "helm"
 
+PATH = ("admissionWebhooks", "certManager", "enabled")
+
+
+def _cert_manager_present(ctx: Context) -> bool:
+    """cert-manager deployed by the tree, or known to exist: the tree holds its objects (an Issuer,
+    a Certificate), which only a cluster with cert-manager accepts."""
+    return ctx.deploys("cert-manager") or any(str(obj.api_version).startswith("cert-manager.io/") for obj in ctx.platform.objects)
+
 
 def check(ctx: Context):
-    if ctx.deploys("cert-manager"):
+    if _cert_manager_present(ctx):
         return
     for app, source in ctx.chart_sources("opentelemetry-operator"):
         if source.values_unknown:
             continue
         values = source.values
-        enabled = values.get(("admissionWebhooks", "certManager", "enabled"), True) if values is not None else True
+        webhooks = values.get(("admissionWebhooks",)) if values is not None else None
+        if isinstance(webhooks, dict) and (webhooks.get("create") is False or is_unknown(webhooks.get("create"))):
+            continue  # no webhooks, no certificate
+        cert_manager = values.get(PATH[:2]) if values is not None else None
+        if isinstance(cert_manager, dict) and cert_manager.get("issuerRef"):
+            continue  # names an issuer managed elsewhere: cert-manager is there
+        enabled = values.get(PATH, True) if values is not None else True
         if is_unknown(enabled) or enabled is False:
             continue
-        where = values.location(("admissionWebhooks", "certManager", "enabled")) if values is not None and values.get(("admissionWebhooks", "certManager", "enabled")) is not None else app.loc(*source.base)
-        yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled is true (the chart's default) and no cert-manager is deployed: "
-                             "the operator install fails", "set admissionWebhooks.certManager.enabled: false and autoGenerateCert.enabled: true, or deploy cert-manager before the operator")
+        written = values is not None and values.get(PATH) is not None
+        where = values.location(PATH) if written else app.loc(*source.base)
+        how = "is set to true" if written else "is true (the chart's default)"
+        yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled {how} and nothing in the tree deploys "
+                             "cert-manager or uses it: the operator install fails where cert-manager is missing",
+                      "set admissionWebhooks.certManager.enabled: false and autoGenerateCert.enabled: true, or deploy cert-manager before the operator")

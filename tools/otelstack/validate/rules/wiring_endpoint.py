@@ -24,8 +24,6 @@ GROUP = "wiring"
 
 
 def check(ctx: Context):
-    if not ctx.platform.collectors:
-        return  # nothing to wire against in this tree
     for client in clients(ctx):
         if not known(client.endpoint):
             continue
@@ -37,8 +35,8 @@ def check(ctx: Context):
             yield Problem(client.location, f"{client.what}: {client.endpoint_var} {client.endpoint!r} has no scheme and host: Beyla refuses to start",
                           _did_you_mean(ctx, client, resolution, "write it as a URL, e.g. http://<service>.<namespace>.svc.cluster.local:4317"))
             continue
-        if not resolution.internal:
-            continue  # an external backend: nothing in this tree to check against
+        if resolution.status != "resolved" and resolution.status != "missing":
+            continue  # external, or a target the tree cannot tell about (wiring-not-checked says so)
         if resolution.collector is None:
             yield Problem(client.location,
                           f"{client.what}: {resolution.target.host} is not a Service the operator creates for any collector in the tree "

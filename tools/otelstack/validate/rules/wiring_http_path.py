@@ -31,7 +31,7 @@ def check(ctx: Context):
         if target is None:
             continue
         protocol, _ = effective_protocol(client, target.port)
-        if protocol == "grpc":
+        if protocol in ("grpc", None):
             continue
         path = target.path.rstrip("/")
         if client.endpoint_var == "OTEL_EXPORTER_OTLP_ENDPOINT" and path.endswith(wiring.TRACES_PATH):

@@ -34,3 +34,25 @@ resource "argocd_application" "beyla" {
     }
   }
 }
+
+# Terraform's provider gives a source without path `path = "."`: never "neither chart nor path".
+resource "argocd_application" "root_directory" {
+  metadata {
+    name      = "platform-root"
+    namespace = "argocd"
+  }
+
+  spec {
+    project = "default"
+
+    destination {
+      server    = "https://kubernetes.default.svc"
+      namespace = "platform"
+    }
+
+    source {
+      repo_url        = "https://github.com/example/platform.git"
+      target_revision = "v1.2.0"
+    }
+  }
+}

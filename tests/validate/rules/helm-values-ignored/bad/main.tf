@@ -21,9 +21,9 @@ resource "argocd_application" "beyla" {
         release_name = "beyla"
         values = yamlencode({
           privileged         = false
-          volumes            = [{ name = "security-fs", hostPath = { path = "/sys/kernel/security" } }] # expect: helm-values-ignored
-          podSecurityContext = { runAsUser = 0 }                                                        # expect: helm-values-ignored
-          extraObjects       = []                                                                       # expect: helm-values-ignored
+          volumes            = [{ name = "security-fs", hostPath = { path = "/sys/kernel/security" } }]   # expect: helm-values-ignored
+          podSecurityContext = { runAsUser = 0 }                                                          # expect: helm-values-ignored
+          extraObjects       = [{ apiVersion = "v1", kind = "ConfigMap", metadata = { name = "extra" } }] # expect: helm-values-ignored
           env = {
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector-collector.otel.svc.cluster.local:4317"
             OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = "grpc"

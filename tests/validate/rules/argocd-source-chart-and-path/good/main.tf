@@ -12,10 +12,9 @@ resource "argocd_application" "beyla" {
       namespace = "beyla"
     }
 
-    source { # expect: argocd-source-type
+    source {
       repo_url        = "https://grafana.github.io/helm-charts"
       chart           = "beyla"
-      path            = "charts/beyla"
       target_revision = "1.4.13"
 
       helm {

@@ -1,0 +1,3 @@
+{{- define "apps.labels" -}}
+app.kubernetes.io/part-of: platform-apps
+{{- end -}}
