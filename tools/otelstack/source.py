@@ -38,6 +38,12 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.expression!r})"
 
+    def __str__(self) -> str:  # what a message shows: the expression, marked as such, never Python's view
+        return f"{self.expression} (known at apply)" if self.expression else "(known at apply)"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Unknown) and other.expression == self.expression
 
@@ -57,7 +63,7 @@ def known_str(value: Any) -> str | None:
 def shown(value: Any) -> str:
     """A value as a message shows it: known text as is, an apply-time value by its expression."""
     if isinstance(value, Unknown):
-        return f"{value.expression} (known at apply)" if value.expression else "(known at apply)"
+        return str(value)
     if value is None:
         return "(unset)"
     return str(value)

@@ -91,7 +91,7 @@ def _instrumentations(ctx: Context) -> Iterator[Client]:
         if not isinstance(spec, dict):
             continue
         languages = [lang for lang in LANGUAGES if isinstance(spec.get(lang), dict)]
-        languages += [lang for lang in sorted(requested.get(_key(obj), set())) if lang not in languages]
+        languages += [lang for lang in sorted(requested.get(id(obj), set())) if lang not in languages]
         common = _env_list(obj, ("spec", "env"))
         exporter = spec.get("exporter") if isinstance(spec.get("exporter"), dict) else {}
         # No language configured or asked for in the tree: the endpoint still serves whatever asks later.
@@ -129,22 +129,19 @@ def _env_list(obj, path) -> dict[str, tuple[Any, Location]]:
     return out
 
 
-def _key(obj) -> tuple[Any, Any]:
-    return obj.name, obj.namespace
-
-
-def _requested_languages(ctx: Context) -> dict[tuple[Any, Any], set[str]]:
-    """(Instrumentation name, namespace) -> languages that annotated workloads in the tree ask it for.
+def _requested_languages(ctx: Context) -> dict[int, set[str]]:
+    """id(Instrumentation) -> languages that annotated workloads in the tree ask it for.
     `"true"` names the single Instrumentation of the workload's namespace; a name, that one; `ns/name`, that one."""
     cached = ctx._cache.get("instrumentation-requests")
     if cached is not None:
         return cached
     suffixes = {suffix: lang for lang, suffix in LANGUAGES.items()}
     instrumentations = [o for o in ctx.platform.objects_of("Instrumentation", "opentelemetry.io")]
-    by_namespace: dict[Any, list] = {}
+    by_namespace: dict[str, list] = {}
     for inst in instrumentations:
-        by_namespace.setdefault(inst.namespace, []).append(inst)
-    found: dict[tuple[Any, Any], set[str]] = {}
+        if isinstance(inst.namespace, str):
+            by_namespace.setdefault(inst.namespace, []).append(inst)
+    found: dict[int, set[str]] = {}
     for obj in ctx.platform.objects:
         for annotations in _pod_annotations(obj):
             for key, value in annotations.items():
@@ -154,13 +151,13 @@ def _requested_languages(ctx: Context) -> dict[tuple[Any, Any], set[str]]:
                 if language is None or value.strip().lower() == "false":
                     continue
                 if value.strip().lower() == "true":
-                    targets = by_namespace.get(obj.namespace, [])
+                    targets = by_namespace.get(obj.namespace, []) if isinstance(obj.namespace, str) else []
                     targets = targets if len(targets) == 1 else []
                 else:
                     namespace, _, name = value.strip().rpartition("/")
                     targets = [i for i in instrumentations if i.name == name and i.namespace == (namespace or obj.namespace)]
                 for target in targets:
-                    found.setdefault(_key(target), set()).add(language)
+                    found.setdefault(id(target), set()).add(language)
     ctx._cache["instrumentation-requests"] = found
     return found
 

@@ -106,7 +106,7 @@ def uses_generated_certificate(values) -> bool | None:
 def _ignored(ignores: list, kind: str, needle: str) -> bool:
     for item in ignores:
         if isinstance(item, dict) and item.get("kind") == kind:
-            fields = list(item.get("jsonPointers") or []) + list(item.get("jqPathExpressions") or [])
+            fields = [f for key in ("jsonPointers", "jqPathExpressions") if isinstance(item.get(key), list) for f in item[key]]
             if any(isinstance(f, str) and needle in f for f in fields):
                 return True
     return False
