@@ -42,32 +42,29 @@ def clients(ctx: Context) -> list[Client]:
 
 
 def _beyla(ctx: Context) -> Iterator[Client]:
-    for app, source in ctx.chart_sources("beyla"):
-        values = source.values
-        if values is None:
-            continue
-        env = values.get(("env",))
-        env = env if isinstance(env, dict) else {}
-        config_export = values.get(("config", "data", "otel_traces_export"))
+    from otelstack.validate.rules._beyla import deployments
+
+    for beyla in deployments(ctx):
+        config_export = beyla.config.get(("otel_traces_export",)) if beyla.config is not None else None
         config_export = config_export if isinstance(config_export, dict) else {}
         endpoint, var, loc = None, "", None
-        for name in ENDPOINT_VARS:
-            if name in env:
-                endpoint, var, loc = env[name], name, values.location(("env", name))
+        for name in ENDPOINT_VARS:  # Beyla's environment overrides its configuration file
+            if name in beyla.env:
+                (endpoint, loc), var = beyla.env[name], name
                 break
         if endpoint is None and "endpoint" in config_export:
-            endpoint, var, loc = config_export["endpoint"], "config.data.otel_traces_export.endpoint", values.location(("config", "data", "otel_traces_export", "endpoint"))
+            endpoint, var, loc = config_export["endpoint"], "otel_traces_export.endpoint", beyla.config.location(("otel_traces_export", "endpoint"))
         protocol, ploc = None, None
         for name in PROTOCOL_VARS:
-            if name in env:
-                protocol, ploc = env[name], values.location(("env", name))
+            if name in beyla.env:
+                protocol, ploc = beyla.env[name]
                 break
         if protocol is None and "protocol" in config_export:
-            protocol, ploc = config_export["protocol"], values.location(("config", "data", "otel_traces_export", "protocol"))
+            protocol, ploc = config_export["protocol"], beyla.config.location(("otel_traces_export", "protocol"))
         if endpoint is None:
             continue
-        yield Client(f"Beyla ({app.label})", "beyla", endpoint, var, loc, protocol, ploc, app.destination_namespace, app.cluster,
-                     app.scope, "explicit" if protocol is not None else "guess")
+        yield Client(f"Beyla ({beyla.what})", "beyla", endpoint, var, loc, protocol, ploc, beyla.namespace, beyla.cluster,
+                     beyla.scope, "explicit" if protocol is not None else "guess")
 
 
 # Instrumentation language sections, and the annotation suffix that asks for each

@@ -12,9 +12,9 @@ Correct:
     extraCapabilities: []   # SYS_RESOURCE on kernels < 5.11
 """
 
-from otelstack import versions
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
+from otelstack.validate.rules._beyla import deployments
 from otelstack.validate.rules.base import Context, chart_version
 
 ID = "security-beyla-privileged"
@@ -25,17 +25,18 @@ CAPABILITIES = "BPF, SYS_PTRACE, NET_RAW, CHECKPOINT_RESTORE, DAC_READ_SEARCH, P
 
 
 def check(ctx: Context):
-    for app, source in ctx.chart_sources("beyla"):
-        if source.values_unknown:
+    for beyla in deployments(ctx):
+        if beyla.config_unknown and beyla.source is not None and beyla.source.values_unknown:
             continue
-        values = source.values
-        version, _ = chart_version(source)
-        has_switch = version is None or versions.at_least(version, "1.4.0") is not False
-        # charts from 1.4.0 have a `privileged` switch; older ones only the container's securityContext
-        path = ("privileged",) if has_switch else ("securityContext", "privileged")
-        setting = values.get(path, True) if values is not None else True
-        where = values.location(path) if values is not None and values.get(path) is not None else app.key_loc(*source.base)
-        if is_unknown(setting) or setting is False:
+        if beyla.privileged is not True or is_unknown(beyla.privileged):
             continue
-        how = "set privileged: false" if has_switch else f"chart {version} has no unprivileged mode: upgrade to chart 1.4.0 or later and set privileged: false"
-        yield Problem(where, f"application {app.label}: Beyla runs privileged; unprivileged mode needs only {CAPABILITIES}", how)
+        if beyla.source is not None:
+            version, _ = chart_version(beyla.source)
+            knowledge = beyla.source.knowledge
+            spec = knowledge.key(("privileged",)) if knowledge is not None else None
+            has_switch = version is None or spec is None or knowledge.key_exists_in(spec, version) is not False
+            how = "set privileged: false" if has_switch else \
+                f"chart {version} has no unprivileged mode: upgrade to chart {spec.since} or later and set privileged: false"
+        else:
+            how = f"drop privileged and add the capabilities: {CAPABILITIES.split(' (')[0]}"
+        yield Problem(beyla.privileged_location or beyla.location, f"{beyla.what}: Beyla runs privileged; unprivileged mode needs only {CAPABILITIES}", how)

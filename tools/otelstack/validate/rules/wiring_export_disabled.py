@@ -12,6 +12,7 @@ Correct:
 
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
+from otelstack.validate.rules._beyla import deployments
 from otelstack.validate.rules._clients import ENDPOINT_VARS
 from otelstack.validate.rules.base import Context
 
@@ -21,20 +22,16 @@ GROUP = "wiring"
 
 
 def check(ctx: Context):
-    for app, source in ctx.chart_sources("beyla"):
-        if source.values_unknown:
+    for beyla in deployments(ctx):
+        if beyla.config_unknown or any(is_unknown(value) for value, _ in beyla.env.values()):
+            continue  # some of its settings are not known here
+        if beyla.source is not None and beyla.source.values is not None and any(is_unknown(v) for v in beyla.source.values.data.values()):
             continue
-        values = source.values
-        data = values.data if values is not None else {}
-        if any(is_unknown(v) for v in data.values()):
+        if any(name in beyla.env for name in ENDPOINT_VARS):
             continue
-        env = data.get("env") if isinstance(data.get("env"), dict) else {}
-        from_secret = data.get("envValueFrom") if isinstance(data.get("envValueFrom"), dict) else {}
-        config = ((data.get("config") or {}).get("data") or {}) if isinstance(data.get("config"), dict) else {}
-        if any(name in env or name in from_secret for name in ENDPOINT_VARS):
+        config = beyla.config.data if beyla.config is not None else {}
+        if isinstance(config.get("otel_traces_export"), dict) or "grafana" in config:
             continue
-        if isinstance(config, dict) and (isinstance(config.get("otel_traces_export"), dict) or "grafana" in config):
-            continue
-        where = values.location(()) if values is not None else app.loc(*source.base)
-        yield Problem(where, f"application {app.label}: Beyla has no OTLP traces endpoint: it will not export traces",
-                      "set OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (and _PROTOCOL) in env, pointing at the collector's Service")
+        where = beyla.source.values.location(()) if beyla.source is not None and beyla.source.values is not None else beyla.location
+        yield Problem(where, f"{beyla.what}: Beyla has no OTLP traces endpoint: it will not export traces",
+                      "set OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (and _PROTOCOL) in its env, pointing at the collector's Service")

@@ -1,0 +1,176 @@
+"""Beyla wherever the tree runs it: the Beyla Helm chart (an Argo CD source or a helm_release), or a
+DaemonSet/Deployment (YAML, Terraform, rendered) whose container runs a Beyla image. Each gives the
+same view to the rules — its environment, its configuration file (the chart's `config.data`, or
+the ConfigMap its container mounts at BEYLA_CONFIG_PATH), whether it runs privileged, its version."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from otelstack.source import Located, Location, Unknown, is_unknown, shown
+from otelstack.validate.model import Application, AppSource, KubeObject
+from otelstack.validate.rules.base import Context, chart_version
+from otelstack.yamlsource import load_yaml
+
+WORKLOAD_KINDS = {"DaemonSet", "Deployment", "StatefulSet", "Pod"}
+BEYLA_IMAGE = re.compile(r"(^|/)beyla(:|@|$)")
+CONFIG_ENV = "BEYLA_CONFIG_PATH"
+
+
+@dataclass
+class Beyla:
+    what: str  # "application beyla" / "DaemonSet ebpf-agent"
+    location: Location  # where a finding about the whole deployment goes
+    namespace: Any
+    cluster: str
+    scope: tuple[str, str]
+    env: dict[str, tuple[Any, Location]] = field(default_factory=dict)  # name -> (value, where); valueFrom is unknown
+    config: Located | None = None  # Beyla's configuration file, when the tree holds it
+    config_unknown: bool = False  # a configuration is given but cannot be read here
+    version: str | None = None  # the Beyla version deployed, when known
+    version_note: str = ""  # how the version is known (chart 1.4.13, image tag)
+    privileged: Any = None  # True/False/Unknown, None when not said
+    privileged_location: Location | None = None
+    app: Application | None = None
+    source: AppSource | None = None
+    obj: KubeObject | None = None
+
+
+def deployments(ctx: Context) -> list[Beyla]:
+    cached = ctx._cache.get("beyla")
+    if cached is None:
+        cached = list(_charts(ctx)) + list(_workloads(ctx))
+        ctx._cache["beyla"] = cached
+    return cached
+
+
+# The Beyla chart --------------------------------------------------------------------------------
+
+
+def _charts(ctx: Context) -> Iterator[Beyla]:
+    for app, source in ctx.chart_sources("beyla"):
+        values = source.values
+        beyla = Beyla(f"application {app.label}", app.key_loc(*source.base), app.destination_namespace, app.cluster, app.scope,
+                      app=app, source=source)
+        version, _ = chart_version(source)
+        tag = values.get(("image", "tag")) if values is not None else None
+        if isinstance(tag, str) and tag.strip():
+            beyla.version, beyla.version_note = tag.strip().lstrip("v"), f"image tag {tag.strip()}"
+        elif version is not None and source.knowledge is not None and source.knowledge.app_version(version):
+            beyla.version, beyla.version_note = source.knowledge.app_version(version), f"chart {version}"
+        if source.values_unknown:
+            beyla.config_unknown = True
+            yield beyla
+            continue
+        if values is not None:
+            env = values.get(("env",))
+            for name, value in (env.items() if isinstance(env, dict) else ()):
+                beyla.env[str(name)] = (value, values.location(("env", name)))
+            from_secret = values.get(("envValueFrom",))
+            for name in (from_secret if isinstance(from_secret, dict) else ()):
+                beyla.env.setdefault(str(name), (Unknown(f"{name} from envValueFrom"), values.location(("envValueFrom", name))))
+            data = values.get(("config", "data"))
+            if isinstance(data, dict):
+                beyla.config = values.sub(("config", "data"))
+            elif data is not None:
+                beyla.config_unknown = True
+        has_switch = version is None or source.knowledge is None or source.knowledge.key(("privileged",)) is None or \
+            source.knowledge.key_exists_in(source.knowledge.key(("privileged",)), version) is not False
+        path = ("privileged",) if has_switch else ("securityContext", "privileged")
+        written = values is not None and values.get(path) is not None
+        beyla.privileged = values.get(path) if written else True  # the chart's default: privileged
+        beyla.privileged_location = values.location(path) if written else beyla.location
+        yield beyla
+
+
+# Raw workloads ------------------------------------------------------------------------------------
+
+
+def _workloads(ctx: Context) -> Iterator[Beyla]:
+    config_maps = {(obj.namespace, obj.name): obj for obj in ctx.platform.objects if obj.kind == "ConfigMap"}
+    for obj in ctx.platform.objects:
+        if obj.kind not in WORKLOAD_KINDS:
+            continue
+        pod = ("spec",) if obj.kind == "Pod" else ("spec", "template", "spec")
+        containers = obj.doc.get(pod + ("containers",))
+        for index, container in enumerate(containers if isinstance(containers, list) else []):
+            image = container.get("image") if isinstance(container, dict) else None
+            if not (isinstance(image, str) and BEYLA_IMAGE.search(image.split("@")[0].rsplit(":", 1)[0] + ":")):
+                continue
+            yield _workload(obj, pod, index, container, image, config_maps)
+
+
+def _workload(obj: KubeObject, pod: tuple, index: int, container: dict, image: str, config_maps) -> Beyla:
+    base = pod + ("containers", index)
+    beyla = Beyla(f"{obj.kind} {shown(obj.name)}", obj.doc.key_location(base), obj.namespace, obj.scope[0], obj.scope, obj=obj)
+    tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
+    if tag and tag != "latest":
+        beyla.version, beyla.version_note = tag.lstrip("v"), f"image {image}"
+    env = container.get("env")
+    for position, item in enumerate(env if isinstance(env, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            value = item.get("value") if "value" in item else Unknown(f"{item['name']} from valueFrom")
+            beyla.env.setdefault(item["name"], (value, obj.doc.location(base + ("env", position, "value" if "value" in item else "name"))))
+    privileged = obj.doc.get(base + ("securityContext", "privileged"))
+    if privileged is not None:
+        beyla.privileged, beyla.privileged_location = privileged, obj.doc.location(base + ("securityContext", "privileged"))
+    path = _config_path(container, beyla.env)
+    if path is not None:
+        if is_unknown(path):
+            beyla.config_unknown = True
+        else:
+            beyla.config, beyla.config_unknown = _mounted_config(obj, pod, container, path, config_maps)
+    return beyla
+
+
+def _config_path(container: dict, env: dict) -> Any:
+    if CONFIG_ENV in env:
+        return env[CONFIG_ENV][0]
+    args = [a for a in (container.get("args") or []) + (container.get("command") or []) if isinstance(a, str)] \
+        if isinstance(container.get("args") or [], list) and isinstance(container.get("command") or [], list) else []
+    for position, arg in enumerate(args):
+        for flag in ("-config", "--config"):
+            if arg == flag and position + 1 < len(args):
+                return args[position + 1]
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def _mounted_config(obj: KubeObject, pod: tuple, container: dict, path: str, config_maps) -> tuple[Located | None, bool]:
+    """The ConfigMap key a container reads at `path`, through its volume mounts: (config, unknown)."""
+    volumes = {v.get("name"): v for v in (obj.doc.get(pod + ("volumes",)) or []) if isinstance(v, dict)}
+    for mount in container.get("volumeMounts") or []:
+        if not isinstance(mount, dict) or not isinstance(mount.get("mountPath"), str):
+            continue
+        mount_path = mount["mountPath"].rstrip("/")
+        if isinstance(mount.get("subPath"), str) and path == mount_path:
+            relative = mount["subPath"]
+        elif path.startswith(mount_path + "/"):
+            relative = path[len(mount_path) + 1:]
+        else:
+            continue
+        volume = volumes.get(mount.get("name")) or {}
+        config_map = volume.get("configMap") if isinstance(volume.get("configMap"), dict) else None
+        if config_map is None:
+            return None, True  # a Secret, a hostPath, a projected volume: not in the tree
+        key = posixpath.normpath(relative)
+        for item in config_map.get("items") or []:
+            if isinstance(item, dict) and item.get("path") == key:
+                key = item.get("key")
+        holder = config_maps.get((obj.namespace, config_map.get("name")))
+        if holder is None or not isinstance(holder.doc.get(("data", key)), str):
+            return None, True
+        location = holder.doc.location(("data", key))
+        from otelstack.validate.model import embedded_offsets
+
+        line_offset, indent, column_offset = embedded_offsets(holder.file, location)
+        loaded = load_yaml(holder.doc.get(("data", key)), holder.file.path, line_offset=line_offset, indent=indent,
+                           column_offset=column_offset)
+        if loaded.documents and isinstance(loaded.documents[0].data, dict):
+            return loaded.documents[0], False
+        return None, True
+    return None, True
