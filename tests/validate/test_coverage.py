@@ -1,0 +1,98 @@
+"""What a run read and what it did not, file identity across PATHs, and exit codes a CI gate relies on."""
+
+import json
+from pathlib import Path
+
+from helpers import run_cli
+
+APPLICATION_TF = '''resource "argocd_application" "beyla" {
+  metadata {
+    namespace = "argocd"
+  }
+  spec {
+    project = "default"
+    destination {
+      server    = "https://kubernetes.default.svc"
+      namespace = "beyla"
+    }
+    source {
+      repo_url        = "https://grafana.github.io/helm-charts"
+      chart           = "beyla"
+      target_revision = "1.4.13"
+    }
+  }
+}
+'''
+
+
+def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path):
+    (tmp_path / "deploy.sh").write_text("#!/bin/sh\nkubectl apply -f .\n")
+    (tmp_path / "README.md").write_text("# platform\n")
+    (tmp_path / "collector.yaml.tpl").write_text("mode: ${MODE}\n")
+    (tmp_path / ".argocd").mkdir()
+    (tmp_path / ".argocd" / "app.yaml").write_text("kind: Application\n")
+    result = run_cli(["validate", str(tmp_path), "--format", "json"])
+    payload = json.loads(result.out)
+    assert result.code == 0
+    assert payload["summary"]["files"] == 0 and payload["summary"]["skipped"] == 4
+    reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
+    assert reasons == {"deploy.sh": "unsupported file type (.sh)", "README.md": "unsupported file type (.md)",
+                       "collector.yaml.tpl": "unsupported file type (.tpl)", ".argocd/": "hidden directory"}
+    text = run_cli(["validate", str(tmp_path)]).out
+    assert "not read:" in text and "hidden directory: .argocd/" in text and "0 files, 4 not read" in text
+    strict = run_cli(["validate", str(tmp_path), "--strict"])
+    assert strict.code == 1, "--strict fails a run that left files unread"
+
+
+def test_one_unreadable_file_named_explicitly_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "deploy.sh").write_text("#!/bin/sh\n")
+    result = run_cli(["validate", str(tmp_path / "deploy.sh")])
+    assert result.code == 2 and result.out == ""
+    assert result.err.splitlines()[0].endswith("deploy.sh: otelstack cannot read this file (unsupported file type (.sh))")
+
+
+def test_two_paths_with_a_main_tf_each_keep_their_identity(tmp_path: Path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(APPLICATION_TF)
+    result = run_cli(["validate", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json", "--only", "argocd-app-metadata"])
+    payload = json.loads(result.out)
+    assert sorted(f["file"] for f in payload["findings"]) == ["a/main.tf", "b/main.tf"]
+    assert payload["summary"]["files"] == 2
+    # a suppression in one file silences only that file's finding
+    (tmp_path / "a" / "main.tf").write_text(APPLICATION_TF.replace(
+        "  metadata {", '  # otelstack: ignore=argocd-app-metadata reason="named by the module"\n  metadata {'))
+    payload = json.loads(run_cli(["validate", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json",
+                                  "--only", "argocd-app-metadata"]).out)
+    assert [f["file"] for f in payload["findings"]] == ["b/main.tf"]
+
+
+def test_sarif_has_one_srcroot_and_relative_uris_for_files_and_directories(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text(APPLICATION_TF)
+    (tmp_path / "b.tf").write_text(APPLICATION_TF)
+    sarif = json.loads(run_cli(["validate", str(tmp_path / "a"), str(tmp_path / "b.tf"), "--format", "sarif",
+                                "--only", "argocd-app-metadata"]).out)
+    run = sarif["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert sorted(loc["uri"] for loc in locations) == ["a/main.tf", "b.tf"]
+    assert all(loc["uriBaseId"] == "SRCROOT" for loc in locations)
+
+
+def test_an_internal_error_keeps_exit_code_3_and_debug_adds_the_traceback(monkeypatch, tmp_path: Path):
+    import otelstack.validate.loaders.terraform as terraform
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(terraform, "load_hcl", broken)
+    (tmp_path / "main.tf").write_text(APPLICATION_TF)
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n")
+    result = run_cli(["validate", str(tmp_path), "--format", "json"])
+    payload = json.loads(result.out)
+    assert result.code == 3, "an otelstack bug is not 'errors found'"
+    assert [f["rule"] for f in payload["findings"]] == ["internal-error"] and "simulated bug" in payload["findings"][0]["message"]
+    assert "app.yaml" not in [s["file"] for s in payload["skipped"]], "the rest of the tree is still read"
+    debug = run_cli(["--debug", "validate", str(tmp_path)])
+    assert debug.code == 3 and "Traceback (most recent call last)" in debug.err and "RuntimeError: simulated bug" in debug.err
