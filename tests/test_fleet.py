@@ -25,10 +25,10 @@ GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.
 
 @pytest.mark.parametrize("old,new,expected", [
     ("    labels: {region: eu-west-1, tier: gold}\n", "    labels: {region: eu-west-1, tier: gold}\n    lables: {x: y}\n",
-     "otelstack.yaml:171:5: unknown key 'lables' in clusters[0]"),
-    ("        replicas: 3\n", "        replicaz: 3\n", "otelstack.yaml:173:9: cluster 'eu-west-1': unknown key 'replicaz' in collector"),
-    ("        replicas: 3\n", "        replicas: three\n", "otelstack.yaml:173:19: cluster 'eu-west-1': collector.replicas: expected integer"),
-    ("  - name: us-east-1\n", "  - name: eu-west-1\n", "otelstack.yaml:174:11: cluster 'eu-west-1' is declared twice"),
+     "otelstack.yaml:241:5: unknown key 'lables' in clusters[0]"),
+    ("        replicas: 3\n", "        replicaz: 3\n", "otelstack.yaml:243:9: cluster 'eu-west-1': unknown key 'replicaz' in collector"),
+    ("        replicas: 3\n", "        replicas: three\n", "otelstack.yaml:243:19: cluster 'eu-west-1': collector.replicas: expected integer"),
+    ("  - name: us-east-1\n", "  - name: eu-west-1\n", "otelstack.yaml:244:11: cluster 'eu-west-1' is declared twice"),
     ("    environment: kind-fleet\n", "    environment: production\n",
      "cluster 'kind': environment 'production' is not a fleet environment"),
 ])
@@ -45,7 +45,7 @@ def test_per_cluster_values_must_stay_uniform_across_the_fleet(stack_repo: Path)
     replace_in(stack_repo / "otelstack.yaml", "        replicas: 3\n", "        replicas: 3\n      beyla:\n        namespace: ebpf\n")
     result = run_cli(["render"], cwd=stack_repo)
     assert result.code == 2
-    assert result.err.startswith("otelstack: otelstack.yaml:167:5: cluster 'eu-west-1' changes namespace of application 'beyla' "
+    assert result.err.startswith("otelstack: otelstack.yaml:237:5: cluster 'eu-west-1' changes namespace of application 'beyla' "
                                  "(environment 'fleet' has another)")
 
 
