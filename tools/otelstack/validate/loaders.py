@@ -320,6 +320,7 @@ class Loader:
         self.platform.argocd_version = first.argocd_version
         for stack in stacks:
             self.platform.registered_clusters |= set(stack.get("argocd", "registeredClusters", default=[]) or [])
+        self.platform.external_secrets |= stack_file.external_secrets()
         self.platform.rule_settings.update(first.get("validate", "rules", default={}) or {})
         self.platform.platform_repos.add(first.data["repository"]["url"])
         try:

@@ -225,6 +225,7 @@ class Platform:
     platform_repos: set[str] = field(default_factory=set)
     terraform_resources: list[TerraformResource] = field(default_factory=list)
     registered_clusters: set[str] = field(default_factory=set)  # declared as registered outside this tree (server or name)
+    external_secrets: set[str] = field(default_factory=set)  # "namespace/name" of Secrets declared as created outside this tree
     stack_components: set[str] = field(default_factory=set)  # charts the stack definitions deploy
     kubernetes_version: str = "1.32"
     rule_settings: dict[str, Any] = field(default_factory=dict)  # from the stack definition or .otelstack.yaml

@@ -157,6 +157,9 @@ def _service_of(host: str, own_namespace: Any) -> tuple[str, str, bool]:
     return "", "", False
 
 
+service_of = _service_of  # (Service, namespace, cluster-internal) of a host name; shared with the backend rules
+
+
 def suggestion(ctx: Context, client: Client, resolution: Resolution) -> str:
     """The endpoint the client most likely meant: the nearest collector's Service on a matching port."""
     collectors = _collectors(ctx, client)
