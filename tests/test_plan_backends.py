@@ -3,21 +3,15 @@ Prometheus and Grafana on (kind -> kind-full) creates their applications with th
 changes Beyla's, against the real terraform on the provider-free stand-in root of test_plan.py."""
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import replace_in, run_cli
+from helpers import plan_stand_in, replace_in, run_cli
 from otelstack.fleet import expand_environment
 from otelstack.fleet.diff import base_expansion, fleet_diff
 from otelstack.stack import load_stack
-
-HERE = Path(__file__).parent / "plan"
-
 
 def _applications(repo_root: Path, env: str) -> dict:
     """The environment's chart applications as the stand-in root takes them (its rendered values)."""
@@ -30,12 +24,7 @@ def _applications(repo_root: Path, env: str) -> dict:
 
 @pytest.fixture
 def planned(tmp_path: Path, terraform_bin: str, monkeypatch, repo_root: Path) -> Path:
-    if os.environ.get("TF_CLI_CONFIG_FILE") and not os.path.isfile(os.environ["TF_CLI_CONFIG_FILE"]):
-        monkeypatch.delenv("TF_CLI_CONFIG_FILE")
-    repo = tmp_path / "repo"
-    shutil.copytree(HERE / "root", repo / "root")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    tfvars = repo / "root" / "applications.auto.tfvars.json"
+    repo, tfvars = plan_stand_in(tmp_path, monkeypatch)
     tfvars.write_text(json.dumps({"applications": _applications(repo_root, "kind")}))
     assert run_cli(["plan", "--root", "root", "--format", "json"], cwd=repo).code == 0
     assert run_cli(["apply", "--root", "root", "--auto-approve"], cwd=repo).code == 0
