@@ -229,3 +229,9 @@ def test_rendered_kind_full_objects_validate_against_their_schemas(repo_root: Pa
 def test_external_secrets_of_the_stack(repo_root: Path):
     stack_file = load_stack(repo_root / "otelstack.yaml", "otelstack.yaml")
     assert stack_file.external_secrets() == {"grafana/grafana-admin"}
+
+
+def test_hosted_headers_need_their_secret(stack_repo: Path):
+    replace_in(stack_repo / "otelstack.yaml", HOSTED + "  secret: otlp-credentials\n", HOSTED.replace("enabled: false", "enabled: true"))
+    result = run_cli(["render"], cwd=stack_repo)
+    assert result.code == 2 and "hostedBackend.headers name keys of a Secret, but hostedBackend.secret is not set" in result.err
