@@ -68,11 +68,11 @@ def _references(ctx: Context) -> Iterator[tuple[Any, Any, Any, Any, str]]:
     """(namespace, Secret name, key or None, location, who) for every Secret these components read."""
     for collector in ctx.platform.collectors:
         doc, who = collector.obj.doc, f"collector {collector.label}"
-        for index, item in enumerate(doc.get(("spec", "env")) or []):
+        for index, item in enumerate(_list(doc.get(("spec", "env")))):
             ref = item.get("valueFrom", {}).get("secretKeyRef") if isinstance(item, dict) and isinstance(item.get("valueFrom"), dict) else None
             if isinstance(ref, dict) and ref.get("optional") is not True:
                 yield collector.namespace, ref.get("name"), ref.get("key"), doc.location(("spec", "env", index, "valueFrom", "secretKeyRef", "name")), who
-        for index, item in enumerate(doc.get(("spec", "envFrom")) or []):
+        for index, item in enumerate(_list(doc.get(("spec", "envFrom")))):
             ref = item.get("secretRef") if isinstance(item, dict) else None
             if isinstance(ref, dict) and ref.get("optional") is not True:
                 yield collector.namespace, ref.get("name"), None, doc.location(("spec", "envFrom", index, "secretRef", "name")), who
@@ -93,3 +93,7 @@ def _references(ctx: Context) -> Iterator[tuple[Any, Any, Any, Any, str]]:
             if isinstance(secret, dict) and secret.get("optional") is not True:
                 yield (app.destination_namespace, secret.get("name"), secret.get("key"),
                        values.location(("envValueFrom", var, "secretKeyRef", "name")), f"application {app.label}: Beyla's envValueFrom.{var}")
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
