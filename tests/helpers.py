@@ -35,3 +35,17 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count))
+
+
+def plan_stand_in(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """A git repo holding tests/plan/root (a provider-free root of terraform_data applications) and
+    the tfvars file that feeds it: (repo, tfvars)."""
+    import shutil
+    import subprocess
+
+    if os.environ.get("TF_CLI_CONFIG_FILE") and not os.path.isfile(os.environ["TF_CLI_CONFIG_FILE"]):
+        monkeypatch.delenv("TF_CLI_CONFIG_FILE")
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "plan" / "root", repo / "root")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo, repo / "root" / "applications.auto.tfvars.json"

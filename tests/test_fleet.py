@@ -25,10 +25,10 @@ GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.
 
 @pytest.mark.parametrize("old,new,expected", [
     ("    labels: {region: eu-west-1, tier: gold}\n", "    labels: {region: eu-west-1, tier: gold}\n    lables: {x: y}\n",
-     "otelstack.yaml:171:5: unknown key 'lables' in clusters[0]"),
-    ("        replicas: 3\n", "        replicaz: 3\n", "otelstack.yaml:173:9: cluster 'eu-west-1': unknown key 'replicaz' in collector"),
-    ("        replicas: 3\n", "        replicas: three\n", "otelstack.yaml:173:19: cluster 'eu-west-1': collector.replicas: expected integer"),
-    ("  - name: us-east-1\n", "  - name: eu-west-1\n", "otelstack.yaml:174:11: cluster 'eu-west-1' is declared twice"),
+     "otelstack.yaml:241:5: unknown key 'lables' in clusters[0]"),
+    ("        replicas: 3\n", "        replicaz: 3\n", "otelstack.yaml:243:9: cluster 'eu-west-1': unknown key 'replicaz' in collector"),
+    ("        replicas: 3\n", "        replicas: three\n", "otelstack.yaml:243:19: cluster 'eu-west-1': collector.replicas: expected integer"),
+    ("  - name: us-east-1\n", "  - name: eu-west-1\n", "otelstack.yaml:244:11: cluster 'eu-west-1' is declared twice"),
     ("    environment: kind-fleet\n", "    environment: production\n",
      "cluster 'kind': environment 'production' is not a fleet environment"),
 ])
@@ -45,7 +45,7 @@ def test_per_cluster_values_must_stay_uniform_across_the_fleet(stack_repo: Path)
     replace_in(stack_repo / "otelstack.yaml", "        replicas: 3\n", "        replicas: 3\n      beyla:\n        namespace: ebpf\n")
     result = run_cli(["render"], cwd=stack_repo)
     assert result.code == 2
-    assert result.err.startswith("otelstack: otelstack.yaml:167:5: cluster 'eu-west-1' changes namespace of application 'beyla' "
+    assert result.err.startswith("otelstack: otelstack.yaml:237:5: cluster 'eu-west-1' changes namespace of application 'beyla' "
                                  "(environment 'fleet' has another)")
 
 
@@ -189,8 +189,13 @@ def test_in_cluster_trap():
     assert _names(_expand("    - clusters: {}")) == ["eu-beyla", "us-beyla", "ap-beyla", "in-cluster-beyla"]
     local = [ClusterTarget("kind", "https://kubernetes.default.svc", (("enable_beyla", "true"),))]
     assert _names(_expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", clusters=local)) == ["kind-beyla"]
-    unregistered = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", clusters=[])
+    remote_only = [ClusterTarget("eu", "https://eu.k8s.example.com", (("region", "eu"),))]
+    unregistered = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", clusters=remote_only)
     assert _names(unregistered) == [] and [p.kind for p in unregistered.problems] == ["no-match"]
+    # a tree that registers no cluster at all: they live elsewhere, nothing is expanded against a guess
+    elsewhere = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", clusters=[])
+    assert _names(elsewhere) == [] and [p.kind for p in elsewhere.problems] == ["unsupported"]
+    assert "no cluster is registered in this tree" in elsewhere.problems[0].message
 
 
 def test_matrix_takes_exactly_two_generators():
@@ -304,7 +309,7 @@ def test_terraform_application_set_is_checked_per_generated_application(tmp_path
     (tmp_path / "collector.yaml").write_text(COLLECTOR)
     report = validate([str(tmp_path)])
     wiring = [f for f in report.findings if f.rule == "wiring-endpoint"]
-    assert sorted(f.message.split(":")[0] for f in wiring) == ["Beyla (eu-beyla (cluster eu))", "Beyla (us-beyla (cluster us))"]
+    assert sorted(f.message.split(":")[0] for f in wiring) == ["Beyla (application eu-beyla (cluster eu))", "Beyla (application us-beyla (cluster us))"]
     line = TF_FLEET.splitlines().index('                OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "http://otel-collector.otel.svc.cluster.local:4317"') + 1
     assert {(f.file, f.line) for f in wiring} == {("fleet.tf", line)}
 

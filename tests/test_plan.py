@@ -3,13 +3,12 @@ expected files, the manifest diff in a temporary git repo, and the apply guard."
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import plan_stand_in, run_cli
 from otelstack.plan import PlanReport, Target
 from otelstack.plan.formats import as_json, as_markdown, as_text
 from otelstack.plan.manifests import FileDiff, manifest_diffs
@@ -40,12 +39,7 @@ AFTER = {
 @pytest.fixture
 def planned_root(tmp_path: Path, terraform_bin: str, monkeypatch) -> Path:
     """A git repo with the terraform_data root, its first state applied, and the next change staged."""
-    if os.environ.get("TF_CLI_CONFIG_FILE") and not os.path.isfile(os.environ["TF_CLI_CONFIG_FILE"]):
-        monkeypatch.delenv("TF_CLI_CONFIG_FILE")
-    repo = tmp_path / "repo"
-    shutil.copytree(HERE / "root", repo / "root")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    tfvars = repo / "root" / "applications.auto.tfvars.json"
+    repo, tfvars = plan_stand_in(tmp_path, monkeypatch)
     tfvars.write_text(json.dumps({"applications": BEFORE}))
     first = run_cli(["plan", "--root", "root", "--format", "json"], cwd=repo)
     assert first.code == 0, first.err

@@ -12,7 +12,7 @@ from otelstack.stack import load_stack
 def test_bundled_stack_is_valid(repo_root: Path):
     stack_file = load_stack(repo_root / "otelstack.yaml", "otelstack.yaml")
     assert stack_file.problems == []
-    assert stack_file.environments == ["kind", "production", "fleet", "kind-fleet"]
+    assert stack_file.environments == ["kind", "kind-full", "production", "fleet", "kind-fleet"]
 
 
 def test_environment_overrides_merge_and_keep_locations(repo_root: Path):
@@ -122,4 +122,4 @@ def test_newer_schema_version_is_refused_with_advice(stack_repo: Path):
 def test_unknown_environment(repo_root: Path):
     result = run_cli(["render", "--check", "--env", "staging"], cwd=repo_root)
     assert result.code == 2
-    assert "environment 'staging' is not defined" in result.err and "kind, production" in result.err
+    assert "environment 'staging' is not defined" in result.err and "kind, kind-full, production" in result.err

@@ -62,7 +62,8 @@ def test_findings_in_generated_files_point_back_to_the_stack(stack_repo: Path):
     replace_in(stack_repo / "otelstack.yaml", "            endpoint: 0.0.0.0:4317 #", "            endpoint: localhost:4317 #")
     report = validate([str(stack_repo)])
     loopback = [f for f in report.findings if f.rule == "collector-loopback-endpoint"]
-    assert {f.file for f in loopback} == {"manifests/rendered/kind/collector.yaml", "manifests/rendered/production/collector.yaml",
+    assert {f.file for f in loopback} == {"manifests/rendered/kind/collector.yaml", "manifests/rendered/kind-full/collector.yaml",
+                                         "manifests/rendered/production/collector.yaml",
                                          "manifests/rendered/kind-fleet/kind/collector.yaml"} | {
         f"manifests/rendered/fleet/{cluster}/collector.yaml" for cluster in ("eu-west-1", "us-east-1", "ap-south-1")}
     assert all("generated from otelstack.yaml (environment" in f.hint for f in loopback)

@@ -8,7 +8,7 @@ from typing import Any
 
 from otelstack import resources, versions
 
-CHART_FILES = ("beyla.yaml", "opentelemetry-operator.yaml", "cert-manager.yaml")
+CHART_FILES = ("beyla.yaml", "opentelemetry-operator.yaml", "cert-manager.yaml", "tempo.yaml", "prometheus.yaml", "grafana.yaml")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class ChartKnowledge:
         self.title: str = data.get("title", self.name)
         sources = data.get("sources", {})
         self.helm_repository: str | None = sources.get("helm", {}).get("repository")
+        # Every Helm repository that publishes this chart (a chart that moved keeps its old copies).
+        self.helm_repositories: tuple[str, ...] = tuple(r for r in (self.helm_repository, *data.get("alsoPublishedAt", ())) if r)
         self.git_repository: str | None = sources.get("git", {}).get("repository")
         self.git_path: str | None = sources.get("git", {}).get("path")
         self.has_values_schema: bool = bool(data.get("valuesSchema"))
@@ -127,7 +129,7 @@ def identify(repo_url: Any, chart: Any = None, path: Any = None) -> ChartKnowled
     """The chart an Argo CD source deploys, from a Helm repo + chart name or a git repo + path."""
     for known in all_charts():
         if isinstance(chart, str) and chart and chart == known.name and (
-            _same_repo(repo_url, known.helm_repository) or not isinstance(repo_url, str)
+            any(_same_repo(repo_url, r) for r in known.helm_repositories) or not isinstance(repo_url, str)
         ):
             return known
         if isinstance(path, str) and _same_repo(repo_url, known.git_repository) and path.strip("/") == (known.git_path or ""):

@@ -1,7 +1,9 @@
-"""How the OpenTelemetry Operator exposes a collector, and how clients must address it.
+"""How the OpenTelemetry Operator exposes a collector, how the backend charts (Tempo, Prometheus,
+Grafana) expose theirs, and how clients must address them.
 
 The one place for service names, default ports and protocol names: the renderer uses it to
-derive Beyla's endpoint and the validator uses it to check hand-written ones.
+derive Beyla's and the collector's endpoints and Grafana's datasources, and the validator uses it
+to check hand-written ones.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from otelstack import resources
+from otelstack.source import is_unknown
 
 CLUSTER_DOMAIN = "cluster.local"
 SERVICE_NAME_LIMIT = 63
@@ -19,6 +22,11 @@ SERVICE_NAME_LIMIT = 63
 # What Beyla and the OpenTelemetry SDKs call each receiver protocol (OTEL_EXPORTER_OTLP_PROTOCOL).
 EXPORTER_PROTOCOL = {"grpc": "grpc", "http": "http/protobuf"}
 TRACES_PATH = "/v1/traces"  # OTLP/HTTP signal path
+
+
+def signal_path(signal: str) -> str:
+    """OTLP/HTTP path of a signal: /v1/traces, /v1/metrics, /v1/logs."""
+    return f"/v1/{signal}"
 
 
 def collector_service_names(cr_name: str) -> dict[str, str]:
@@ -141,17 +149,17 @@ def is_loopback(host: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
 
 
-def otlp_endpoint(cr_name: str, namespace: str, config: Any, receiver: str, protocol: str) -> tuple[str, ReceiverPort]:
+def otlp_endpoint(cr_name: str, namespace: str, config: Any, receiver: str, protocol: str, signal: str = "traces") -> tuple[str, ReceiverPort]:
     """The URL a client in another pod uses to reach `receiver`'s `protocol` on this collector.
 
-    gRPC takes the bare origin; OTLP/HTTP as a *traces* endpoint takes the full signal path.
+    gRPC takes the bare origin; OTLP/HTTP as a signal's own endpoint takes the full signal path.
     Raises LookupError when the receiver does not listen on that protocol.
     """
     for port in receiver_ports(config):
         if port.receiver == receiver and port.protocol == protocol:
             host = service_host(collector_service_names(cr_name)["service"], namespace)
             url = f"http://{host}:{port.port}"
-            return (url + TRACES_PATH if protocol == "http" else url), port
+            return (url + signal_path(signal) if protocol == "http" else url), port
     raise LookupError(f"receiver {receiver!r} of collector {cr_name!r} has no {protocol!r} protocol used in a pipeline")
 
 
@@ -178,3 +186,223 @@ def split_endpoint(url: str) -> EndpointTarget | None:
 def guess_protocol(port: int | None) -> str:
     """Beyla's guess when no protocol is set: ...4317 -> grpc, anything else -> http/protobuf."""
     return "grpc" if port is not None and str(port).endswith("4317") else "http/protobuf"
+
+
+# Backends ---------------------------------------------------------------------------------------
+# The Services the backend charts create, from the release name, the chart version and the Helm
+# values (chart defaults for what the values leave out), with each chart version's facts in
+# data/charts/<chart>.yaml. None wherever a value that decides a name or port is unknown.
+
+BACKEND_COMPONENTS = ("tempo", "prometheus", "grafana")  # component = chart name
+OTLP_EXPORTER = {"grpc": "otlp", "http": "otlphttp"}  # collector exporter type per OTLP protocol (collector 0.113)
+
+# The collector's own metrics: served on localhost:8888 since collector 0.111 (not reachable from
+# another pod), so the collector scrapes itself and pushes them with the rest.
+COLLECTOR_OWN_METRICS = "localhost:8888"
+# What Prometheus's OTLP receiver makes of Beyla's HTTP server histogram (http.server.request.duration,
+# seconds) with translation_strategy UnderscoreEscapingWithSuffixes (Prometheus 3.x's default, rendered
+# explicitly), and the resource attributes it is told to promote to labels (service.name -> service_name).
+BEYLA_HTTP_SERVER_DURATION = "http_server_request_duration_seconds"
+PROMETHEUS_TRANSLATION = "UnderscoreEscapingWithSuffixes"
+PROMOTED_RESOURCE_ATTRIBUTES = ("service.name", "service.namespace")
+
+
+def prometheus_label(attribute: str) -> str:
+    """An OTLP attribute name as a Prometheus label under underscore escaping: service.name -> service_name."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", attribute)
+_REMOVED = object()  # a Helm value set to null: the key is gone from the merged values
+
+
+@dataclass(frozen=True)
+class BackendPort:
+    port: int
+    role: str  # otlp-grpc, otlp-http (Tempo receivers), api (Tempo's HTTP API), http (Prometheus, Grafana)
+    tls: bool = False  # the receiver serves TLS
+    bind_host: str = ""  # a receiver's endpoint host
+
+
+@dataclass(frozen=True)
+class BackendService:
+    component: str  # tempo | prometheus | grafana
+    name: str
+    namespace: str
+    ports: tuple[BackendPort, ...]
+    receivers: frozenset[str] = frozenset()  # Prometheus: the push receivers its flags enable (otlp, remote-write)
+    chart_version: str = ""
+
+    @property
+    def host(self) -> str:
+        return service_host(self.name, self.namespace)
+
+    def port(self, role: str) -> BackendPort | None:
+        return next((p for p in self.ports if p.role == role), None)
+
+    def url(self, role: str, path: str = "") -> str:
+        port = self.port(role)
+        if port is None:
+            raise LookupError(f"{self.component} Service {self.name} has no {role} port")
+        return f"{'https' if port.tls else 'http'}://{self.host}:{port.port}{path}"
+
+    def describe_ports(self) -> str:
+        return ", ".join(f"{p.port} ({p.role}{', TLS' if p.tls else ''})" for p in self.ports) or "none"
+
+
+def helm_value(values: Any, dotted: str, default: Any = None) -> Any:
+    """A Helm value by dotted path, `default` when absent, _REMOVED when set to null (Helm then
+    drops the chart's default too), an Unknown when it cannot be known before apply."""
+    node = values
+    for part in dotted.split("."):
+        if is_unknown(node):
+            return node
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return _REMOVED if node is None else node
+
+
+def helm_fullname(release: str, chart: str, values: Any = None) -> str:
+    """The usual Helm `<chart>.fullname` helper: fullnameOverride; else the release name when it
+    contains the chart name (or nameOverride); else `<release>-<name>`; cut to 63, no trailing '-'."""
+    override = helm_value(values, "fullnameOverride")
+    if isinstance(override, str) and override:
+        return override[:SERVICE_NAME_LIMIT].rstrip("-")
+    name = helm_value(values, "nameOverride")
+    name = name if isinstance(name, str) and name else chart
+    full = release if name in release else f"{release}-{name}"
+    return full[:SERVICE_NAME_LIMIT].rstrip("-")
+
+
+def _versioned(entries: list[dict], chart_version: str) -> Any:
+    from otelstack import versions
+
+    for entry in entries or []:
+        if versions.in_range(chart_version, entry.get("since"), entry.get("until")) is not False:
+            return entry.get("value")
+    return None
+
+
+def _knowable(*values: Any) -> bool:
+    return not any(is_unknown(v) for v in values)
+
+
+def backend_service(component: str, release: Any, namespace: Any, chart_version: Any, values: Any) -> BackendService | None:
+    """The Service a backend chart release creates, or None when otelstack cannot know it (a
+    version without Service facts, a name or port only known at apply time)."""
+    from otelstack import charts, versions
+
+    if not (isinstance(release, str) and isinstance(namespace, str) and isinstance(chart_version, str)):
+        return None
+    knowledge = charts.by_name(component)
+    facts = knowledge.data.get("service") or {}
+    if versions.at_least(chart_version, str(facts.get("since", "0.0.0"))) is not True:
+        return None
+    values = values if isinstance(values, dict) else {}
+    if not _knowable(helm_value(values, "fullnameOverride"), helm_value(values, "nameOverride")):
+        return None
+    build = {"tempo": _tempo, "prometheus": _prometheus, "grafana": _grafana}[component]
+    return build(knowledge, facts, release, namespace, chart_version, values)
+
+
+def _default(knowledge: Any, key: str, chart_version: str) -> Any:
+    return knowledge.default(key, chart_version)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _tempo(knowledge, facts, release, namespace, chart_version, values) -> BackendService | None:
+    from otelstack import versions
+
+    api = _versioned(facts.get("apiPort"), chart_version)
+    ports = [BackendPort(int(api), "api")]
+    from_endpoints = versions.at_least(chart_version, str(facts.get("otlpPortsFromEndpoints"))) is True
+    receivers = helm_value(values, facts["receivers"], {})
+    if not _knowable(receivers):
+        return None
+    for protocol, role, fixed in (("grpc", "otlp-grpc", 4317), ("http", "otlp-http", 4318)):
+        settings = helm_value(values, f"{facts['receivers']}.{protocol}", {})
+        endpoint = helm_value(values, f"{facts['receivers']}.{protocol}.endpoint")
+        if endpoint is None:
+            endpoint = _default(knowledge, f"{facts['receivers']}.{protocol}.endpoint", chart_version)
+        if not _knowable(settings, endpoint):
+            return None
+        if settings is _REMOVED:
+            continue  # the receiver itself is removed
+        tls = isinstance(settings, dict) and isinstance(settings.get("tls"), dict) and bool(settings["tls"])
+        if endpoint is _REMOVED or not isinstance(endpoint, str) or not endpoint:
+            if not from_endpoints:
+                ports.append(BackendPort(fixed, role, tls))
+            continue  # no Service port (and Tempo 2.7 and later listen on localhost only)
+        host, _, port = endpoint.rpartition(":")
+        port_number = fixed if not from_endpoints else _int(port)  # the chart takes the text after the last ':'
+        if port_number is None:
+            return None
+        ports.append(BackendPort(port_number, role, tls, host.strip("[]")))
+    return BackendService("tempo", helm_fullname(release, "tempo", values), namespace, tuple(ports), chart_version=chart_version)
+
+
+def _grafana(knowledge, facts, release, namespace, chart_version, values) -> BackendService | None:
+    port = helm_value(values, facts["port"], _default(knowledge, facts["port"], chart_version))
+    if not _knowable(port) or _int(port) is None:
+        return None
+    return BackendService("grafana", helm_fullname(release, "grafana", values), namespace, (BackendPort(int(port), "http"),),
+                          chart_version=chart_version)
+
+
+def prometheus_server_name(release: str, values: Any, server_name: str = "server") -> str:
+    override = helm_value(values, "server.fullnameOverride")
+    if isinstance(override, str) and override:
+        return override[:SERVICE_NAME_LIMIT].rstrip("-")
+    name = helm_value(values, "nameOverride")
+    name = name if isinstance(name, str) and name else "prometheus"
+    full = f"{release}-{server_name}" if name in release else f"{release}-{name}-{server_name}"
+    return full[:SERVICE_NAME_LIMIT].rstrip("-")
+
+
+def prometheus_flags(values: Any, default_flags: list[str]) -> set[str] | None:
+    """The flags the chart renders for the server (without the leading --), None when unknown."""
+    flags = helm_value(values, "server.extraFlags", default_flags)
+    args = helm_value(values, "server.extraArgs", {})
+    if not _knowable(flags, args) or (isinstance(flags, list) and not all(isinstance(f, str) for f in flags)):
+        return None
+    rendered = set(flags) if isinstance(flags, list) else set()
+    for key, value in (args.items() if isinstance(args, dict) else ()):
+        if value is None:
+            continue  # null: Helm drops the entry
+        if is_unknown(value):
+            return None
+        rendered.add(f"{key}={value}" if value not in ("", False) else str(key))
+    features = [f.partition("=")[2] for f in rendered if f.startswith("enable-feature=")]
+    rendered |= {f"enable-feature={one.strip()}" for feature in features for one in feature.split(",")}
+    return rendered
+
+
+def prometheus_receiver_flag(receiver: str, chart_version: str) -> str | None:
+    """The flag that turns on a push receiver (otlp, remote-write) in the Prometheus this chart runs."""
+    from otelstack import charts
+
+    facts = charts.by_name("prometheus").data["receivers"][receiver]
+    return _versioned(facts["flags"], chart_version)
+
+
+def _prometheus(knowledge, facts, release, namespace, chart_version, values) -> BackendService | None:
+    server_name = helm_value(values, "server.name", _default(knowledge, "server.name", chart_version))
+    port = helm_value(values, facts["port"], _default(knowledge, facts["port"], chart_version))
+    if not _knowable(server_name, port, helm_value(values, "server.fullnameOverride")) or _int(port) is None:
+        return None
+    flags = prometheus_flags(values, _default(knowledge, "server.extraFlags", chart_version) or [])
+    if flags is None:
+        return None
+    receivers = frozenset(r for r in knowledge.data["receivers"] if prometheus_receiver_flag(r, chart_version) in flags)
+    name = prometheus_server_name(release, values, server_name if isinstance(server_name, str) else "server")
+    return BackendService("prometheus", name, namespace, (BackendPort(int(port), "http"),), receivers, chart_version)
+
+
+def prometheus_receiver_path(receiver: str) -> str:
+    from otelstack import charts
+
+    return charts.by_name("prometheus").data["receivers"][receiver]["path"]

@@ -48,7 +48,7 @@ def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, f
     labels = {"app.kubernetes.io/managed-by": MANAGED_BY, "app.kubernetes.io/part-of": "otelstack"}
     outputs: dict[str, str] = {}
     outputs[f"{folder}/collector.yaml"] = templates.render(
-        "collector.yaml.j2", header=header(stack), collector=stack.collector, labels=labels
+        "collector.yaml.j2", header=header(stack), collector=composition.collector, labels=labels
     )
     if stack.instrumentation.get("enabled"):
         outputs[f"{folder}/instrumentation.yaml"] = templates.render(
@@ -58,7 +58,20 @@ def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, f
         )
     for rel, text in outputs.items():
         _require_yaml(rel, text, templates.origin)
+    if composition.collector.get("env"):
+        _require_collector_env(f"{folder}/collector.yaml", outputs[f"{folder}/collector.yaml"], templates.origin)
     return outputs
+
+
+def _require_collector_env(rel: str, text: str, origin: str) -> None:
+    """The hosted backend's headers come from the collector's env: a repo's own older template that
+    does not render `spec.env` would send them empty."""
+    for doc in load_yaml(text, rel).documents:
+        if isinstance(doc.data, dict) and doc.data.get("kind") == "OpenTelemetryCollector":
+            if (doc.data.get("spec") or {}).get("env"):
+                return
+    raise UsageError(f"the templates in {origin} render no spec.env for the collector in {rel}, which the hosted backend's headers need",
+                     hint="add the `collector.env` block of otelstack's collector.yaml.j2 to your copy of the template")
 
 
 def _values(stack: Stack, composition: Composition, folder: str) -> dict[str, str]:

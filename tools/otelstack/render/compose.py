@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otelstack import charts, versions, wiring
+from otelstack.render import backends
 from otelstack.stack.model import Stack
 
 # Deployment order. Argo CD does not order separate applications, so Terraform creates each tier
 # after the previous one has synced (`wait = true` on the tiers that others depend on).
 TIER_PREREQUISITES = 0  # cert-manager
+TIER_BACKENDS = TIER_PREREQUISITES  # Tempo, Prometheus: ready before the collector sends to them
 TIER_OPERATOR = 1
-TIER_WORKLOADS = 2  # collector manifests, Beyla
+TIER_WORKLOADS = 2  # collector manifests, Beyla; Grafana (after the backends its datasources read)
 
 MANAGED_BY = "otelstack"
 DEFAULT_WAIT_TIMEOUT = "15m"
@@ -26,7 +28,7 @@ DEFAULT_WAIT_TIMEOUT = "15m"
 @dataclass
 class Application:
     name: str  # Argo CD application name
-    component: str  # cert-manager | operator | collector | beyla
+    component: str  # cert-manager | operator | collector | beyla | tempo | prometheus | grafana
     tier: int
     namespace: str  # destination namespace
     spec: dict  # the Terraform input for this application (see terraform/modules/stack-spec)
@@ -44,6 +46,8 @@ class Composition:
     beyla_endpoint: str = ""
     beyla_protocol: str = ""
     instrumentation_endpoint: str = ""
+    collector: dict = field(default_factory=dict)  # the collector section with what the backends add (rendered)
+    backends: dict[str, wiring.BackendService] = field(default_factory=dict)  # enabled backends' Services
 
     def application(self, component: str) -> Application | None:
         return next((app for app in self.applications if app.component == component), None)
@@ -70,12 +74,11 @@ def rendered_path(stack: Stack) -> str:
     return f"manifests/rendered/{stack.environment}"
 
 
-def chart_fullname(release: str, chart: str) -> str:
-    """The usual Helm `<chart>.fullname` helper (no nameOverride/fullnameOverride): the release
-    name when it contains the chart name, else `<release>-<chart>`. The operator's and Beyla's
-    charts name their workloads and webhook objects with it."""
-    name = release if chart in release else f"{release}-{chart}"
-    return name[:63].rstrip("-")
+def chart_fullname(release: str, chart: str, values: dict | None = None) -> str:
+    """The usual Helm `<chart>.fullname` helper: the release name when it contains the chart name,
+    else `<release>-<chart>` (fullnameOverride and nameOverride from `values`). The operator's,
+    Beyla's and the backends' charts name their workloads and webhook objects with it."""
+    return wiring.helm_fullname(release, chart, values)
 
 
 def compose(stack: Stack) -> Composition:
@@ -97,9 +100,19 @@ def compose(stack: Stack) -> Composition:
             result.instrumentation_endpoint = result.instrumentation_endpoint.removesuffix(wiring.TRACES_PATH)
     if stack.cert_manager_enabled:
         result.applications.append(_cert_manager(stack))
+    for component in ("tempo", "prometheus"):
+        if stack.backend(component):
+            app = _helm_app(stack, component, component, TIER_BACKENDS, backends.chart_values(stack, component),
+                            sync_options=["CreateNamespace=true"])
+            result.applications.append(app)
+            result.backends[component] = backends.service(stack, component, app.values)
+    result.collector = backends.collector_section(stack, result.backends)
     result.applications.append(_operator(stack))
     result.applications.append(_collector(stack))
     result.applications.append(_beyla(stack, result))
+    if stack.backend("grafana"):
+        result.applications.append(_helm_app(stack, "grafana", "grafana", TIER_WORKLOADS, backends.grafana_values(stack, result.backends),
+                                             sync_options=["CreateNamespace=true"]))
     return result
 
 
@@ -112,12 +125,17 @@ def wait_timeouts(stack: Stack) -> dict:
     return {"create": timeout, "update": timeout, "delete": timeout}
 
 
+def helm_values(stack: Stack, key: str, generated: dict) -> dict:
+    """A chart's values: what otelstack generates, with the section's own `values` merged over it."""
+    return deep_merge(generated, stack.data[key].get("values") or {})
+
+
 def _helm_app(stack: Stack, component: str, key: str, tier: int, values: dict, *, sync_options: list[str],
               ignore_differences: list[dict] | None = None) -> Application:
     section = stack.data[key]
     chart = section["chart"]
     name = section["release"]
-    values = deep_merge(values, section.get("values") or {})
+    values = helm_values(stack, key, values)
     spec = {
         "component": component,
         "tier": tier,
@@ -227,6 +245,14 @@ def beyla_values(stack: Stack, endpoint: str, protocol: str) -> dict:
             "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": protocol,
         },
     }
+    if backends.exports_metrics(stack):
+        # The collector forwards metrics (to Prometheus, or a hosted backend): Beyla sends its own to
+        # the same receiver. Without a metrics pipeline the collector would refuse them.
+        collector, export = stack.collector, beyla["export"]
+        metrics_endpoint, _ = wiring.otlp_endpoint(collector["name"], collector["namespace"], collector["config"],
+                                                   export["receiver"], export["protocol"], signal="metrics")
+        values["env"]["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = metrics_endpoint
+        values["env"]["OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"] = protocol
     config: dict[str, Any] = {}
     if beyla.get("discovery"):
         config["discovery"] = copy.deepcopy(beyla["discovery"])

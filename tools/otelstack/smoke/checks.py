@@ -15,7 +15,7 @@ POLL_EVERY = 5.0
 def workloads(setup: SmokeSetup) -> list[tuple[str, str, str]]:
     """(kind, namespace, name) of every workload the stack runs, plus the sample app."""
     found = []
-    for release in (setup.cert_manager, setup.operator, setup.beyla):
+    for release in (setup.cert_manager, setup.operator, setup.beyla, *setup.backends):
         if release is not None and release.workload is not None:
             found.append((release.workload[0], release.namespace, release.workload[1]))
     found.append((setup.collector_workload[0], setup.collector_namespace, setup.collector_workload[1]))

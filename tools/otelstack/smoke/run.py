@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import secrets
 import shlex
 import signal
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
@@ -22,12 +27,16 @@ from typing import Callable
 
 from otelstack.errors import OtelstackError
 from otelstack.external.runner import CommandFailed, Result, Runner
+from otelstack.smoke import backends as backend_api
 from otelstack.smoke import preflight
 from otelstack.smoke.setup import ARGOCD_CHART, SAMPLE_RELEASE, HelmRelease, SmokeSetup, sample_chart_dir
+from otelstack.smoke.spans import check as check_spans
 
-PHASES = ("preflight", "cluster", "argocd", "operator", "collector", "beyla", "workload", "spans", "teardown")
+PHASES = ("preflight", "cluster", "argocd", "backends", "operator", "collector", "beyla", "workload", "spans", "data", "teardown")
 RETRY_EVERY = 5.0  # seconds between attempts of steps that wait for something to appear
 ARGOCD_PORT = 18080
+GRAFANA_PORT = 18081
+GRAFANA_ADMIN = "admin"
 DIAGNOSTICS_TIMEOUT = 60  # seconds per diagnostics command: a hung API server must not hold the teardown
 
 
@@ -65,6 +74,7 @@ class SmokeResult:
     phases: dict[str, PhaseResult] = field(default_factory=lambda: {p: PhaseResult(p) for p in PHASES})
     first_span_seconds: float | None = None
     spans: dict | None = None
+    backends: dict = field(default_factory=dict)  # what Tempo, Prometheus and Grafana answered
     diagnostics: Path | None = None
     interrupted: bool = False
     kept: bool = False
@@ -75,7 +85,8 @@ class SmokeRun:
     def __init__(self, setup: SmokeSetup, runner: Runner, host: preflight.Host | None = None, *, via: str = "helm",
                  keep: bool = False, timeout: float = 900, out: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 python: str = sys.executable, junit_path: Path | None = None) -> None:
+                 python: str = sys.executable, junit_path: Path | None = None,
+                 http_get: Callable[[str, dict[str, str]], tuple[int, str]] | None = None) -> None:
         self.setup = setup
         self.runner = runner
         self.host = host or preflight.Host()
@@ -92,6 +103,8 @@ class SmokeRun:
         self.cluster_ready = False  # the cluster answers (diagnostics can be collected)
         self.background = []
         self.argocd_password = ""
+        self.http_get = http_get or _http_get
+        self.grafana_password = secrets.token_urlsafe(24)  # for the Secret the stack declares external
 
     # The plan ------------------------------------------------------------------------------------
     def kubectl(self, *args: str) -> list[str]:
@@ -121,7 +134,7 @@ class SmokeRun:
         if self.via == "argocd":
             steps += self._argocd_steps()
         else:
-            steps += self._helm_steps()
+            steps += self._backend_steps() + self._helm_steps()
         steps += [
             Step("workload", f"install the sample app (chart sample-app) into namespace {s.sample_namespace}, without its load job",
                  self.sample_install(load=False)),
@@ -138,6 +151,49 @@ class SmokeRun:
                           + ", ".join(str(t) for t in s.traffic) + " reach the collector",
                  self._suite, action=self._read_spans, check=False),
         ]
+        return steps + self._data_steps()
+
+    def _backend_steps(self) -> list[Step]:
+        """Tempo and Prometheus first (the collector exports to them), then Grafana (after the
+        backends its datasources read), as the Argo CD tiers order them."""
+        steps = []
+        for release in self.setup.backends:
+            if release is self.setup.grafana:
+                steps += self._grafana_secret_steps("backends")
+            steps += [Step("backends", f"install the {release.chart} chart {release.version} with the rendered values", self.helm_install(release)),
+                      Step("backends", f"wait for {release.workload[0]} {release.workload[1]}", self.rollout(release.namespace, *release.workload))]
+        return steps
+
+    def _grafana_secret_steps(self, phase: str) -> list[Step]:
+        """The admin Secret the stack declares external, with a password made for this run (read from
+        a private file, so it appears in no command line and no log)."""
+        s = self.setup
+        if s.grafana is None:
+            return []
+        namespace = s.grafana.namespace
+        return [Step(phase, f"create namespace {namespace}", lambda sec: self.kubectl("create", "namespace", namespace), check=False),
+                Step(phase, f"create Grafana's admin Secret {s.grafana_admin_secret} (declared external by the stack)",
+                     action=self._create_grafana_secret)]
+
+    def _data_steps(self) -> list[Step]:
+        s = self.setup
+        steps = []
+        if "tempo" in s.services:
+            steps.append(Step("data", f"find the traces of {s.service_name} in Tempo: GET {backend_api.tempo_search(s.services['tempo'], s.service_name)}"
+                                      " through the API server, then each trace by id", action=self._check_tempo))
+        if "prometheus" in s.services:
+            query = backend_api.prometheus_query(s.services["prometheus"], backend_api.prometheus_promql(s.service_name))
+            steps.append(Step("data", f"find Beyla's HTTP server metrics of {s.service_name} in Prometheus: GET {query} through the API server",
+                              action=self._check_prometheus))
+        if "grafana" in s.services:
+            steps += [
+                Step("data", "Grafana's health endpoint answers with its database ok",
+                     lambda sec: self.kubectl("get", "--raw", backend_api.grafana_health(s.services["grafana"])),
+                     until=self._grafana_healthy, check=False),
+                Step("data", f"port-forward Grafana to localhost:{GRAFANA_PORT}", action=self._grafana_port_forward),
+                Step("data", "Grafana lists the provisioned datasources: " + ", ".join(f"{d['name']} ({d['url']})" for d in s.datasources),
+                     action=self._check_grafana_datasources),
+            ]
         return steps
 
     def sample_install(self, load: bool) -> Callable[[int], list[str]]:
@@ -178,6 +234,7 @@ class SmokeRun:
             Step("argocd", "read the initial admin password",
                  lambda sec: self.kubectl("--namespace", argocd.namespace, "get", "secret", "argocd-initial-admin-secret",
                                           "--output", "jsonpath={.data.password}"), action=self._password),
+            *self._grafana_secret_steps("argocd"),
             Step("operator", f"terraform init, plan and apply {s.environment_root} against this Argo CD"
                  + (f" (registers this cluster as {s.stack.cluster} with its labels through a synced cluster Secret; one ApplicationSet per component)"
                     if s.stack.cluster else ""),
@@ -355,6 +412,111 @@ class SmokeRun:
                 raise SmokeFailed(f"timed out waiting for applications to be Synced and Healthy: {', '.join(pending) or 'none listed'}")
             self.sleep(RETRY_EVERY)
 
+    # The backends' data ----------------------------------------------------------------------------
+    def _poll(self, attempt: Callable[[], bool], failure: Callable[[], str]) -> None:
+        """Try until `attempt` says done; at the deadline fail with what `failure` reports."""
+        try:
+            while not attempt():
+                if self.clock() + RETRY_EVERY >= self.deadline:
+                    raise SmokeFailed(f"timed out after {int(self.timeout)}s: {failure()}")
+                self.sleep(RETRY_EVERY)
+        except backend_api.BadAnswer as exc:
+            raise SmokeFailed(str(exc)) from None
+
+    def _raw(self, path: str) -> Result:
+        """GET a path of the API server (a Service proxy path): a failed request is an answer, not an error."""
+        return self.runner.run(self.kubectl("get", "--raw", path), check=False, timeout=self.remaining() + 30,
+                               log=self.setup.results / "commands.log")
+
+    def _create_grafana_secret(self, _: Result | None = None) -> None:
+        s = self.setup
+        folder = tempfile.mkdtemp(prefix="otelstack-grafana-")
+        path = os.path.join(folder, "admin-password")
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+                handle.write(self.grafana_password)
+            self.runner.run(self.kubectl("--namespace", s.grafana.namespace, "create", "secret", "generic", s.grafana_admin_secret,
+                                         f"--from-literal=admin-user={GRAFANA_ADMIN}", f"--from-file=admin-password={path}"),
+                            timeout=self.remaining() + 30, log=s.results / "commands.log")
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
+            os.rmdir(folder)
+
+    def _check_tempo(self, _: Result | None = None) -> None:
+        """Search Tempo for the service's traces, fetch each by id, and match their server spans with the
+        requests the load job sent (as for the collector's output)."""
+        s = self.setup
+        tempo = s.services["tempo"]
+        spans_by_trace: dict[str, list] = {}
+        state: dict = {"verdict": None}
+
+        def attempt() -> bool:
+            found = self._raw(backend_api.tempo_search(tempo, s.service_name))
+            if not found.ok:
+                return False  # Tempo not answering yet (the proxy returns an error)
+            for trace_id in backend_api.parse_tempo_search(found.stdout):
+                if trace_id not in spans_by_trace:
+                    answer = self._raw(backend_api.tempo_trace(tempo, trace_id))
+                    if answer.ok:
+                        spans_by_trace[trace_id] = backend_api.parse_tempo_trace(answer.stdout)
+            state["verdict"] = check_spans([span for spans in spans_by_trace.values() for span in spans], s.service_name, s.traffic)
+            self.result.backends["tempo"] = {"ok": state["verdict"].ok, "traces": len(spans_by_trace), "summary": state["verdict"].describe()}
+            return state["verdict"].ok
+
+        self._poll(attempt, lambda: f"traces of {s.service_name} in Tempo: " + (
+            state["verdict"].describe().replace("\n", "; ") if state["verdict"] else "Tempo's search never answered"))
+        self.out(f"smoke:   Tempo: {len(spans_by_trace)} trace(s) of {s.service_name}, every request found")
+
+    def _check_prometheus(self, _: Result | None = None) -> None:
+        s = self.setup
+        query = backend_api.prometheus_query(s.services["prometheus"], backend_api.prometheus_promql(s.service_name))
+        state: dict = {"missing": [str(t) for t in s.traffic], "seen": []}
+
+        def attempt() -> bool:
+            answer = self._raw(query)
+            if not answer.ok:
+                return False
+            ok, state["missing"], state["seen"] = backend_api.judge_prometheus(backend_api.parse_prometheus_vector(answer.stdout),
+                                                                               s.traffic, s.metrics_routes)
+            self.result.backends["prometheus"] = {"ok": ok, "missing": state["missing"], "seen": state["seen"]}
+            return ok
+
+        self._poll(attempt, lambda: f"Beyla's metrics of {s.service_name} in Prometheus: missing {', '.join(state['missing'])}; "
+                                    f"seen: {'; '.join(state['seen']) or 'nothing'}")
+        self.out(f"smoke:   Prometheus: {'; '.join(state['seen'])}")
+
+    def _grafana_healthy(self, result: Result) -> bool:
+        if not result.ok:
+            return False
+        health = backend_api.parse_grafana_health(result.stdout) if result.stdout.strip().startswith("{") else {}
+        self.result.backends["grafana"] = {"health": health}
+        return health.get("database") == "ok"
+
+    def _grafana_port_forward(self, _: Result | None = None) -> None:
+        grafana = self.setup.services["grafana"]
+        self.background.append(self.runner.spawn(self.kubectl("--namespace", grafana.namespace, "port-forward", f"service/{grafana.name}",
+                                                              f"{GRAFANA_PORT}:{grafana.port('http').port}"),
+                                                 log=self.setup.results / "port-forward-grafana.log"))
+        self.sleep(2)
+
+    def _check_grafana_datasources(self, _: Result | None = None) -> None:
+        s = self.setup
+        login = base64.b64encode(f"{GRAFANA_ADMIN}:{self.grafana_password}".encode()).decode()
+        state: dict = {"missing": [f"{d['name']} ({d['type']}, {d['url']})" for d in s.datasources], "answer": "no answer"}
+
+        def attempt() -> bool:
+            status, body = self.http_get(f"http://localhost:{GRAFANA_PORT}/api/datasources", {"Authorization": f"Basic {login}"})
+            if status != 200:
+                state["answer"] = f"HTTP {status}: {body.strip()[:120]}"
+                return False
+            state["missing"] = backend_api.missing_datasources(backend_api.parse_grafana_datasources(body), s.datasources)
+            self.result.backends.setdefault("grafana", {})["datasources_missing"] = state["missing"]
+            return not state["missing"]
+
+        self._poll(attempt, lambda: f"Grafana's datasources: missing {', '.join(state['missing'])} (last answer: {state['answer']})")
+        self.out(f"smoke:   Grafana: datasources {', '.join(d['name'] for d in s.datasources)} provisioned")
+
     def _read_spans(self, result: Result | None) -> None:
         """The suite writes what it saw and what it missed; a failed suite fails the run with that."""
         report = self.setup.results / "spans.json"
@@ -409,18 +571,28 @@ class SmokeRun:
         result.phases["teardown"] = PhaseResult("teardown", status, self.clock() - started,
                                                 "" if deleted.ok else f"kind delete cluster failed: {deleted.stderr.strip()[-200:]}")
 
+    def phase_applies(self, phase: str) -> bool:
+        """Phases of this run: Argo CD only via argocd; the backends' installs and data only with backends."""
+        if phase == "argocd":
+            return self.via == "argocd"
+        if phase == "backends":
+            return self.via != "argocd" and bool(self.setup.backends)
+        if phase == "data":
+            return bool(self.setup.services)
+        return True
+
     def _write_reports(self, result: SmokeResult) -> None:
         report = {
             "ok": result.ok, "environment": self.setup.stack.environment, "via": self.via, "cluster": self.setup.cluster_name,
             "interrupted": result.interrupted, "kept": result.kept, "error": result.error,
             "phases": [{"name": p.name, "status": p.status, "seconds": round(p.seconds, 1), "message": p.message}
-                       for p in result.phases.values() if not (p.name == "argocd" and self.via != "argocd")],
-            "first_span_seconds": result.first_span_seconds, "spans": result.spans,
+                       for p in result.phases.values() if self.phase_applies(p.name)],
+            "first_span_seconds": result.first_span_seconds, "spans": result.spans, "backends": result.backends or None,
             "diagnostics": str(result.diagnostics) if result.diagnostics else None,
         }
         (self.setup.results / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         self.junit_path.parent.mkdir(parents=True, exist_ok=True)
-        self.junit_path.write_text(junit(result, self.via), encoding="utf-8")
+        self.junit_path.write_text(junit(result, self.phase_applies), encoding="utf-8")
         self.out("smoke: timings: " + ", ".join(f"{p['name']} {p['seconds']}s" for p in report["phases"] if p["status"] != "skipped")
                  + (f", first span after {result.first_span_seconds:.1f}s" if result.first_span_seconds is not None else ""))
 
@@ -504,10 +676,10 @@ def _pending_applications(listing: str, expected: list[str]) -> list[str]:
     return pending if items or expected else ["(no applications yet)"]
 
 
-def junit(result: SmokeResult, via: str) -> str:
+def junit(result: SmokeResult, applies: Callable[[str], bool]) -> str:
     from xml.sax.saxutils import quoteattr
 
-    phases = [p for p in result.phases.values() if not (p.name == "argocd" and via != "argocd")]
+    phases = [p for p in result.phases.values() if applies(p.name)]
     failures = sum(1 for p in phases if p.status == "failed")
     skipped = sum(1 for p in phases if p.status == "skipped")
     total = sum(p.seconds for p in phases)
@@ -523,3 +695,15 @@ def junit(result: SmokeResult, via: str) -> str:
         out.append("    </testcase>")
     out += ["  </testsuite>", "</testsuites>"]
     return "\n".join(out) + "\n"
+
+
+def _http_get(url: str, headers: dict[str, str]) -> tuple[int, str]:
+    """GET through a local port-forward: (status, body); (0, reason) when nothing answers yet."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (a localhost port-forward)
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError) as exc:
+        return 0, str(exc)

@@ -15,6 +15,7 @@ from otelstack import wiring
 from otelstack.errors import UsageError
 from otelstack.fleet.compose import application_name, registrations
 from otelstack.render import environment_root, render_environment, render_fleet_environment
+from otelstack.render import backends
 from otelstack.render.compose import Application, chart_fullname, rendered_path
 from otelstack.render.templates import TemplateSet
 from otelstack.smoke.spans import Expected
@@ -63,6 +64,17 @@ class SmokeSetup:
     namespaces: list[str] = field(default_factory=list)
     environment_root: Path | None = None
     applications: list[str] = field(default_factory=list)  # the Argo CD applications the environment creates
+    tempo: HelmRelease | None = None
+    prometheus: HelmRelease | None = None
+    grafana: HelmRelease | None = None
+    services: dict[str, wiring.BackendService] = field(default_factory=dict)  # the enabled backends' Services
+    grafana_admin_secret: str = ""  # created by the smoke run: the stack declares it external
+    datasources: list[dict] = field(default_factory=list)  # what Grafana must list (its rendered provisioning)
+    metrics_routes: bool = False  # Beyla reports http.route on its metrics (routes are configured)
+
+    @property
+    def backends(self) -> list[HelmRelease]:
+        return [r for r in (self.tempo, self.prometheus, self.grafana) if r is not None]
 
     @property
     def kubeconfig(self) -> Path:
@@ -116,6 +128,11 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
                 (manifests_dir / Path(rel).name).write_text(text, encoding="utf-8")
         (results / "kind-config.yaml").write_text((importlib_resources.files("otelstack") / "data" / "smoke" / "kind-config.yaml").read_text(), encoding="utf-8")
     collector = stack.collector
+    services = dict(composition.backends)
+    grafana_app = composition.application("grafana")
+    if grafana_app is not None:
+        services["grafana"] = wiring.backend_service("grafana", grafana_app.spec["source"]["release_name"], grafana_app.namespace,
+                                                     grafana_app.spec["source"]["target_revision"], grafana_app.values)
     sample = sample_values()
     traffic = [Expected(t["method"], t["route"], int(t["status"])) for t in sample["traffic"]]
     namespaces = [r.namespace for r in releases.values()] + [collector["namespace"], stack.smoke_namespace]
@@ -138,6 +155,13 @@ def prepare(stack_file: StackFile, environment: str, results: Path, cluster_name
         environment_root=stack_file.root / root,
         applications=registration_apps + [application_name(stack.cluster, app.name) if stack.cluster else app.name
                                           for app in composition.applications],
+        tempo=releases.get("tempo"),
+        prometheus=releases.get("prometheus"),
+        grafana=releases.get("grafana"),
+        services=services,
+        grafana_admin_secret=(stack.backend("grafana") or {}).get("adminSecret", ""),
+        datasources=(grafana_app.values["datasources"][backends.DATASOURCES_FILE]["datasources"] if grafana_app is not None else []),
+        metrics_routes=bool(stack.beyla.get("routes")),
     )
 
 
@@ -169,8 +193,10 @@ def smoke_cluster(stack_file: StackFile, environment: str) -> Cluster:
 def _release(stack: Stack, app: Application, values_path: Path) -> HelmRelease:
     source = app.spec["source"]
     release = source["release_name"]
-    workload = None
-    fullname = chart_fullname(release, source["chart"])
+    fullname = chart_fullname(release, source["chart"], app.values)
+    prometheus_kind = "statefulset" if (app.values or {}).get("server", {}).get("statefulSet", {}).get("enabled") else "deployment"
     workload = {"operator": ("deployment", fullname), "beyla": ("daemonset", fullname),
-                "cert-manager": ("deployment", f"{fullname}-webhook")}.get(app.component)
+                "cert-manager": ("deployment", f"{fullname}-webhook"),
+                "tempo": ("statefulset", fullname), "grafana": ("deployment", fullname),
+                "prometheus": (prometheus_kind, wiring.prometheus_server_name(release, app.values))}.get(app.component)
     return HelmRelease(release, app.namespace, source["repo_url"], source["chart"], source["target_revision"], values_path, workload)

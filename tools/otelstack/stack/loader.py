@@ -75,6 +75,12 @@ class StackFile:
     def stacks(self) -> list[Stack]:
         return [self.resolve(env) for env in self.environments]
 
+    def external_secrets(self) -> set[str]:
+        """"namespace/name" of the Secrets any environment or fleet cluster references but never renders."""
+        stacks = [self.resolve_cluster(env, c) if c else self.resolve(env)
+                  for env in self.environments for c in (self.clusters(env) if self.is_fleet(env) else [None])]
+        return {f"{namespace}/{name}" for stack in stacks for namespace, name in stack.external_secrets}
+
     def is_fleet(self, environment: str) -> bool:
         return bool(self.doc.get(("environments", environment, "fleet")))
 

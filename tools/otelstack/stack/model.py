@@ -48,6 +48,29 @@ class Stack(DocumentView):
     def cert_manager_enabled(self) -> bool:
         return bool(self.cert_manager.get("enabled"))
 
+    def backend(self, component: str) -> dict | None:
+        """An enabled backend section (tempo, prometheus, grafana), else None: they are off by default."""
+        section = self.data.get(component)
+        return section if isinstance(section, dict) and section.get("enabled") else None
+
+    @property
+    def hosted_backend(self) -> dict | None:
+        section = self.data.get("hostedBackend")
+        return section if isinstance(section, dict) and section.get("enabled") else None
+
+    @property
+    def external_secrets(self) -> set[tuple[str, str]]:
+        """(namespace, name) of the Secrets this stack references but never renders: they are created
+        outside the repository (the hosted backend's credentials, Grafana's admin account)."""
+        found = set()
+        hosted = self.hosted_backend
+        if hosted and hosted.get("secret"):
+            found.add((self.collector["namespace"], hosted["secret"]))
+        grafana = self.backend("grafana")
+        if grafana:
+            found.add((grafana["namespace"], grafana["adminSecret"]))
+        return found
+
     @property
     def module_source(self) -> str:
         return self.get("terraform", "moduleSource", default=DEFAULT_MODULE_SOURCE)

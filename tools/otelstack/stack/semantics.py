@@ -16,7 +16,9 @@ Problem = tuple[Location, str, str]
 
 
 def check_semantics(stack: Stack) -> list[Problem]:
-    return list(_export_targets(stack)) + list(_webhooks(stack)) + list(_beyla_chart(stack))
+    from otelstack.stack.backends import check_backends
+
+    return list(_export_targets(stack)) + list(_webhooks(stack)) + list(_beyla_chart(stack)) + list(check_backends(stack))
 
 
 def _export_targets(stack: Stack) -> Iterator[Problem]:

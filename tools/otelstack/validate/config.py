@@ -30,6 +30,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     argocd_version: str | None = None
     registered_clusters: list[str] = field(default_factory=list)  # known to Argo CD, registered outside this tree
+    external_secrets: list[str] = field(default_factory=list)  # "namespace/name" of Secrets created outside this tree
 
 
 def level_of(setting: Any) -> str | None:
@@ -55,10 +56,11 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     doc = loaded.documents[0] if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError(f"{display} must be a mapping", location=Location(display))
-    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters"}
+    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters", "externalSecrets"}
     if unknown:
         key = sorted(unknown)[0]
-        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint="allowed: rules, kubernetesVersion, argocdVersion, exclude, registeredClusters")
+        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)),
+                         hint="allowed: rules, kubernetesVersion, argocdVersion, exclude, registeredClusters, externalSecrets")
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise UsageError(f"rules in {display} must map rule ids to off/error/warning/info", location=doc.location(("rules",)))
@@ -71,8 +73,12 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     if not isinstance(registered, list) or not all(isinstance(c, str) for c in registered):
         raise UsageError(f"registeredClusters in {display} must be a list of cluster server URLs or names",
                          location=doc.location(("registeredClusters",)))
+    external = data.get("externalSecrets") or []
+    if not isinstance(external, list) or not all(isinstance(s, str) and s.count("/") == 1 for s in external):
+        raise UsageError(f"externalSecrets in {display} must be a list of namespace/name",
+                         location=doc.location(("externalSecrets",)))
     return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
-                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None, registered)
+                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None, registered, external)
 
 
 def parse_rule_options(options: tuple[str, ...]) -> dict[str, str]:

@@ -87,6 +87,7 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
     if config.argocd_version:
         platform.argocd_version = config.argocd_version
     platform.registered_clusters |= set(config.registered_clusters)
+    platform.external_secrets |= set(config.external_secrets)
     version = options.kubernetes_version or config.kubernetes_version or platform.kubernetes_version
     if version not in available_versions():
         raise UsageError(f"no schemas for Kubernetes {version}", hint=f"available: {', '.join(available_versions())}")

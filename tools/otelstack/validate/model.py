@@ -231,6 +231,7 @@ class Platform:
     registered_clusters: set[str] = field(default_factory=set)  # declared as registered outside this tree (server or name)
     repository_top: str = ""  # the git work tree the PATHs are in, when they are in one
     tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --debug
+    external_secrets: set[str] = field(default_factory=set)  # "namespace/name" of Secrets declared as created outside this tree
     stack_components: set[str] = field(default_factory=set)  # charts the stack definitions deploy
     kubernetes_version: str = "1.32"
     rule_settings: dict[str, Any] = field(default_factory=dict)  # from the stack definition or .otelstack.yaml

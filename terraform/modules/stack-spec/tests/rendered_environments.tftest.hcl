@@ -30,6 +30,36 @@ run "kind_environment" {
   }
 }
 
+run "kind_full_environment" {
+  command = plan
+  variables {
+    argocd_namespace = jsondecode(file("../../environments/kind-full/otelstack.auto.tfvars.json")).argocd_namespace
+    applications     = jsondecode(file("../../environments/kind-full/otelstack.auto.tfvars.json")).applications
+    values = {
+      for name, app in jsondecode(file("../../environments/kind-full/otelstack.auto.tfvars.json")).applications :
+      name => file("../../environments/kind-full/${app.source.values_file}") if app.source.values_file != null
+    }
+  }
+  assert {
+    # the backends are Synced and Healthy before the collector exports to them
+    condition     = keys(output.tiers["0"]) == ["prometheus", "tempo"]
+    error_message = "Tempo and Prometheus belong to the first tier."
+  }
+  assert {
+    # Grafana comes after the backends its datasources read
+    condition     = contains(keys(output.tiers["2"]), "grafana") && contains(keys(output.tiers["2"]), "otel-collector")
+    error_message = "Grafana and the collector belong to the last tier."
+  }
+  assert {
+    condition     = strcontains(output.applications["grafana"].source.helm.values, "http://tempo.tempo.svc.cluster.local:3200")
+    error_message = "Grafana's Tempo datasource must read Tempo's HTTP API port."
+  }
+  assert {
+    condition     = strcontains(output.applications["prometheus"].source.helm.values, "web.enable-otlp-receiver")
+    error_message = "Prometheus must accept the collector's OTLP pushes."
+  }
+}
+
 run "production_environment" {
   command = plan
   variables {

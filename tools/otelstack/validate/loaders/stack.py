@@ -48,6 +48,7 @@ def load(loader: Loader, item: Input) -> None:
     platform.argocd_version = first.argocd_version
     for stack in stacks:
         platform.registered_clusters |= set(stack.get("argocd", "registeredClusters", default=[]) or [])
+    platform.external_secrets |= stack_file.external_secrets()
     platform.rule_settings.update(first.get("validate", "rules", default={}) or {})
     platform.platform_repos.add(first.data["repository"]["url"])
     try:

@@ -261,6 +261,9 @@ def _service_of(host: str, own_namespace: Any) -> tuple[str, str, bool]:
     return "", "", False
 
 
+service_of = _service_of  # (Service, namespace, cluster-internal) of a host name; shared with the backend rules
+
+
 def suggestion(ctx: Context, client: Client, resolution: Resolution) -> str:
     """The endpoint the client most likely meant: a collector of its scope in the endpoint's namespace
     or with a similar Service name, on a matching port; never the endpoint given."""
