@@ -1,0 +1,81 @@
+"""Per-version snapshots -> ranges: a fact and the versions it holds in, written once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+def parse(version: str) -> tuple[int, int, int] | None:
+    match = _VERSION.match(version)
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+
+
+def release_tags(tags: Iterable[str], prefix: str = "v", minimum: str | None = None) -> list[tuple[str, str]]:
+    """(version, tag) of plain release tags `<prefix>X.Y.Z` (no pre-releases), oldest first."""
+    floor = parse(minimum) if minimum else None
+    found = []
+    for tag in tags:
+        if not tag.startswith(prefix):
+            continue
+        version = tag[len(prefix):]
+        parsed = parse(version)
+        if parsed is None or (floor is not None and parsed < floor):
+            continue
+        found.append((parsed, version.lstrip("v"), tag))
+    return [(version, tag) for _, version, tag in sorted(found)]
+
+
+def spans(present: list[bool], versions: list[str]) -> list[dict[str, str]]:
+    """Runs of True as [{since, removed?}]: `removed` is the first version without it."""
+    out: list[dict[str, str]] = []
+    start = None
+    for index, here in enumerate(present):
+        if here and start is None:
+            start = index
+        elif not here and start is not None:
+            out.append({"since": versions[start], "removed": versions[index]})
+            start = None
+    if start is not None:
+        out.append({"since": versions[start]})
+    return out
+
+
+def inclusive_spans(present: list[bool], versions: list[str]) -> list[dict[str, str]]:
+    """Runs of True as [{since, until?}]: `until` is the last version that has it."""
+    out: list[dict[str, str]] = []
+    start = None
+    for index, here in enumerate(present):
+        if here and start is None:
+            start = index
+        elif not here and start is not None:
+            out.append({"since": versions[start], "until": versions[index - 1]})
+            start = None
+    if start is not None:
+        out.append({"since": versions[start]})
+    return out
+
+
+def versioned(values: list[Any], versions: list[str], key: Callable[[Any], Any] = repr) -> Any:
+    """One value when every version agrees, else [{value, since, until}] (None entries skipped)."""
+    runs: list[dict] = []
+    for version, value in zip(versions, values):
+        if value is None:
+            continue
+        if runs and key(runs[-1]["value"]) == key(value) and runs[-1]["_next"] == version:
+            runs[-1]["until"] = version
+        else:
+            runs.append({"value": value, "since": version, "until": version})
+        runs[-1]["_next"] = _after(versions, version)
+    for run in runs:
+        run.pop("_next")
+    if len({key(run["value"]) for run in runs}) <= 1:
+        return runs[0]["value"] if runs else None
+    return runs
+
+
+def _after(versions: list[str], version: str) -> str | None:
+    index = versions.index(version)
+    return versions[index + 1] if index + 1 < len(versions) else None
