@@ -271,3 +271,23 @@ def _runs(values: list, versions: list[str]) -> list[dict]:
         else:
             runs.append({"value": value, "since": version, "until": version})
     return runs
+
+
+def chart_data(chart: str, known: dict, snapshots: list[Snapshot]) -> dict:
+    """A chart's data file body: where it is published, its versions, values keys, defaults."""
+    values = merge(snapshots)
+    apply_overrides(values, known.get("keys"))
+    data = {
+        "chart": chart,
+        "title": known["title"],
+        "sources": known["sources"],
+        "valuesSchema": snapshots[-1].schema is not None,
+        "appVersions": {s.version: s.app_version for s in snapshots},
+        "values": values,
+    }
+    defaults = {key: [dict(entry, **({"note": notes[entry["value"]]} if entry["value"] in notes else {}))
+                      for entry in default_ranges(snapshots, key)]
+                for key, notes in sorted((known.get("defaults") or {}).items())}
+    if defaults:
+        data["defaults"] = defaults
+    return data

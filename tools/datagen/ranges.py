@@ -28,34 +28,38 @@ def release_tags(tags: Iterable[str], prefix: str = "v", minimum: str | None = N
     return [(version, tag) for _, version, tag in sorted(found)]
 
 
-def spans(present: list[bool], versions: list[str]) -> list[dict[str, str]]:
-    """Runs of True as [{since, removed?}]: `removed` is the first version without it."""
+def spans(present: list[bool], versions: list[str], end: str = "removed") -> list[dict[str, str]]:
+    """Runs of True as [{since, <end>?}]: `removed` is the first version without it (exclusive),
+    `until` the last version with it (inclusive)."""
     out: list[dict[str, str]] = []
     start = None
-    for index, here in enumerate(present):
+    for index, here in enumerate(list(present) + [False]):
         if here and start is None:
             start = index
         elif not here and start is not None:
-            out.append({"since": versions[start], "removed": versions[index]})
+            run = {"since": versions[start]}
+            if index < len(versions):
+                run[end] = versions[index] if end == "removed" else versions[index - 1]
+            out.append(run)
             start = None
-    if start is not None:
-        out.append({"since": versions[start]})
     return out
 
 
 def inclusive_spans(present: list[bool], versions: list[str]) -> list[dict[str, str]]:
-    """Runs of True as [{since, until?}]: `until` is the last version that has it."""
-    out: list[dict[str, str]] = []
-    start = None
-    for index, here in enumerate(present):
-        if here and start is None:
-            start = index
-        elif not here and start is not None:
-            out.append({"since": versions[start], "until": versions[index - 1]})
-            start = None
-    if start is not None:
-        out.append({"since": versions[start]})
-    return out
+    return spans(present, versions, "until")
+
+
+def span_fields(present: list[bool], versions: list[str], inherited: tuple, end: str) -> tuple[dict, tuple]:
+    """A node's first `since` and last `until`/`removed`, written only where they differ from its
+    parent's (`inherited`); returns (fields, the node's own span for its children)."""
+    found = spans(present, versions, end)
+    since, last = found[0]["since"], found[-1].get(end)
+    fields = {}
+    if since != (inherited[0] or versions[0]):
+        fields["since"] = since
+    if last is not None and last != inherited[1]:
+        fields[end] = last
+    return fields, (since, last)
 
 
 def versioned(values: list[Any], versions: list[str], key: Callable[[Any], Any] = repr) -> Any:

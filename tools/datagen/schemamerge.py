@@ -19,20 +19,13 @@ def merge(nodes: list[dict | None], versions: list[str], inherited: tuple = (Non
     present = [node is not None for node in nodes]
     if not any(present):
         return None
-    spans = ranges.inclusive_spans(present, versions)
-    since, until = spans[0]["since"], spans[-1].get("until")
-    out: dict[str, Any] = {}
-    if since != (inherited[0] or versions[0]):
-        out["since"] = since
-    if until is not None and until != inherited[1]:
-        out["until"] = until
+    out, here = ranges.span_fields(present, versions, inherited, "until")
     holders = [(node, version) for node, version in zip(nodes, versions) if node is not None]
     held = [version for _, version in holders]
     for prop in PROPERTIES:
         values = [node.get(prop) for node, _ in holders]
         if any(value is not None for value in values):
             out[prop] = ranges.versioned(values, held, key=json.dumps)
-    here = (since, until)
     for member in ("items", "values", "additional"):
         children = [node.get(member) if node is not None else None for node in nodes]
         if any(child is not None for child in children):

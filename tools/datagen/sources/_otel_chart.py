@@ -16,22 +16,8 @@ def generate(repo: UpstreamRepo, chart: str, minimum: str) -> dict[str, DataFile
     known = hand("charts.yaml")[chart]
     tags = ranges.release_tags(repo.tags(), f"{chart}-", minimum)
     snapshots = [snap for _, tag in tags if (snap := helmchart.snapshot(repo, tag, f"charts/{chart}")) is not None]
-    values = helmchart.merge(snapshots)
-    helmchart.apply_overrides(values, known.get("keys"))
-    schema = snapshots[-1].schema is not None
-    data = {
-        "chart": chart,
-        "title": known["title"],
-        "sources": known["sources"],
-        "valuesSchema": schema,
-        "appVersions": {s.version: s.app_version for s in snapshots},
-        "values": values,
-    }
-    defaults = {key: [dict(entry, **({"note": notes[entry["value"]]} if entry["value"] in notes else {}))
-                      for entry in helmchart.default_ranges(snapshots, key)]
-                for key, notes in sorted((known.get("defaults") or {}).items())}
-    if defaults:
-        data["defaults"] = defaults
+    data = helmchart.chart_data(chart, known, snapshots)
+    schema = data["valuesSchema"]
     schema_note = ("The chart ships a values.schema.json that rejects unknown keys: a typo fails the Argo CD sync."
                    if schema else "The chart ships no values.schema.json: Helm accepts unknown keys and wrong types.")
     header = HEADER.format(title=known["title"], chart=chart, minimum=minimum, schema_note=schema_note)

@@ -177,13 +177,7 @@ def _merge(nodes: list[dict | None], versions: list[str], inherited: tuple = (No
     present = [node is not None for node in nodes]
     if not any(present):
         return None
-    out: dict[str, Any] = {}
-    spans = ranges.spans(present, versions)
-    since, removed = spans[0]["since"], spans[-1].get("removed")
-    if since != (inherited[0] or versions[0]):
-        out["since"] = since
-    if removed is not None and removed != inherited[1]:
-        out["removed"] = removed
+    out, here = ranges.span_fields(present, versions, inherited, "removed")
     holders = [(node, version) for node, version in zip(nodes, versions) if node is not None]
     held_versions = [version for _, version in holders]
     for prop in _PROPERTIES:
@@ -200,8 +194,7 @@ def _merge(nodes: list[dict | None], versions: list[str], inherited: tuple = (No
         if out.get("kind") == "block" or group in holders[-1][0]:
             children = {}
             for name in names:
-                child = _merge([(node.get(group) or {}).get(name) if node is not None else None for node in nodes], versions,
-                               (since, removed))
+                child = _merge([(node.get(group) or {}).get(name) if node is not None else None for node in nodes], versions, here)
                 if child is not None:
                     children[name] = child
             out[group] = children

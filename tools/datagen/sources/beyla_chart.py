@@ -48,8 +48,7 @@ def published(repo: UpstreamRepo) -> list[tuple[str, str]]:
 def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
     known = hand("charts.yaml")[CHART]
     snapshots = [snap for _, ref in published(repo) if (snap := helmchart.snapshot(repo, ref, PATH)) is not None]
-    values = helmchart.merge(snapshots)
-    helmchart.apply_overrides(values, known.get("keys"))
+    data = helmchart.chart_data(CHART, known, snapshots)
     git_tags = {}
     for tag in repo.tags():
         if not tag.startswith("v"):
@@ -57,18 +56,5 @@ def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
         chart = yaml.safe_load(repo.show(tag, f"{PATH}/Chart.yaml") or "null")
         if isinstance(chart, dict):
             git_tags[tag] = {"chart": str(chart["version"]), "appVersion": str(chart.get("appVersion", ""))}
-    data = {
-        "chart": CHART,
-        "title": known["title"],
-        "sources": known["sources"],
-        "valuesSchema": any(s.schema is not None for s in snapshots[-1:]),
-        "appVersions": {s.version: s.app_version for s in snapshots},
-        "gitTags": git_tags,
-        "values": values,
-    }
-    defaults = {key: [dict(entry, **({"note": notes[entry["value"]]} if entry["value"] in notes else {}))
-                      for entry in helmchart.default_ranges(snapshots, key)]
-                for key, notes in sorted((known.get("defaults") or {}).items())}
-    if defaults:
-        data["defaults"] = defaults
+    data["gitTags"] = git_tags
     return {OUTPUT: DataFile(data, HEADER)}

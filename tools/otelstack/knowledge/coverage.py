@@ -47,23 +47,18 @@ def coverage() -> list[Coverage]:
         first, last, count = _span(releases)
         out.append(Coverage(f"collector {distribution} distribution (components)", first, last, count,
                             "collector/components.yaml", upstream, generator))
-    config = resources.data_yaml("collector", "config.yaml")
-    upstream, generator = _source(config)
-    first, last, count = _span(config["versions"])
-    out.append(Coverage("collector core component settings", first, last, count, "collector/config.yaml", upstream, generator))
-    beyla = resources.data_yaml("beyla", "releases.yaml")
-    upstream, generator = _source(beyla)
-    first, last, count = _span(beyla["versions"])
-    out.append(Coverage("Beyla configuration", first, last, count, "beyla/config.yaml", upstream, generator))
-    operator = resources.data_yaml("operator", "defaults.yaml")
-    upstream, generator = _source(operator)
-    first, last, count = _span(operator["releases"])
-    out.append(Coverage("OpenTelemetry Operator defaults", first, last, count, "operator/defaults.yaml", upstream, generator))
     provider = resources.data_yaml("terraform", "argocd-provider.yaml")
-    upstream, generator = _source(provider)
-    first, last, count = _span(provider["versions"])
-    out.append(Coverage(f"argoproj-labs/argocd provider ({len(provider['resources'])} resources)",
-                        first, last, count, "terraform/argocd-provider.yaml", upstream, generator))
+    for subject, parts, key in (
+        ("collector core component settings", ("collector", "config.yaml"), "versions"),
+        ("Beyla configuration", ("beyla", "releases.yaml"), "versions"),
+        ("OpenTelemetry Operator defaults", ("operator", "defaults.yaml"), "releases"),
+        (f"argoproj-labs/argocd provider ({len(provider['resources'])} resources)", ("terraform", "argocd-provider.yaml"), "versions"),
+    ):
+        data = resources.data_yaml(*parts)
+        upstream, generator = _source(data)
+        first, last, count = _span(data[key])
+        file = "beyla/config.yaml" if parts == ("beyla", "releases.yaml") else "/".join(parts)
+        out.append(Coverage(subject, first, last, count, file, upstream, generator))
     return out
 
 

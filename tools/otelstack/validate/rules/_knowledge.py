@@ -184,6 +184,32 @@ def values_at(source: AppSource, *path: Any) -> Any:
     return source.values.get(path) if source.values is not None else None
 
 
+def chart_sources_by_status(ctx: Context, status: str):
+    """(application, source, exact chart version) of every chart source whose version has `status`
+    (ChartKnowledge.version_status: known, newer, older, missing)."""
+    for app in ctx.platform.applications:
+        for source in app.sources:
+            version, found = chart_status(source)
+            if found == status:
+                yield app, source, version
+
+
+def components_at_release(ctx: Context):
+    """(collector, config, image, section, component id, status) for every component of every
+    collector whose image release otelstack has data for."""
+    from otelstack.knowledge.collector import components
+    from otelstack.validate.rules._collector import SECTIONS, configs, defined
+
+    data = components()
+    for collector, config in configs(ctx):
+        image = collector_image(ctx, collector)
+        if image.version is None:
+            continue
+        for section in SECTIONS:
+            for name in defined(config, section):
+                yield collector, config, image, section, name, data.status(section, name.split("/", 1)[0], image.distribution, image.version)
+
+
 def chart_status(source: AppSource) -> tuple[str | None, str]:
     """(exact chart version or None, status from ChartKnowledge.version_status)."""
     return _chart_status(source.knowledge, source.is_helm_repo, source.target_revision)

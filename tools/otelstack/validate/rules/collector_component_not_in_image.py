@@ -20,8 +20,7 @@ Correct:
 import difflib
 
 from otelstack.validate.finding import Problem
-from otelstack.validate.rules._collector import SECTIONS, configs, defined
-from otelstack.validate.rules._knowledge import collector_image
+from otelstack.validate.rules._knowledge import components_at_release
 from otelstack.validate.rules.base import Context
 
 ID = "collector-component-not-in-image"
@@ -33,20 +32,14 @@ def check(ctx: Context):
     from otelstack.knowledge.collector import components
 
     data = components()
-    for collector, config in configs(ctx):
-        image = collector_image(ctx, collector)
-        if image.version is None:
+    for collector, config, image, section, name, status in components_at_release(ctx):
+        if status.present:
             continue
-        for section in SECTIONS:
-            for name in defined(config, section):
-                kind = name.split("/", 1)[0]
-                status = data.status(section, kind, image.distribution, image.version)
-                if status.present:
-                    continue
-                what = f"collector {collector.label}: {section[:-1]} {kind!r} is not in {image.label} ({image.distribution} distribution, release {image.version})"
-                if image.how != "spec.image":
-                    what += f"; image from {image.how}"
-                yield Problem(config.key_location((section, name)), what, _hint(data, section, kind, image, status))
+        kind = name.split("/", 1)[0]
+        what = f"collector {collector.label}: {section[:-1]} {kind!r} is not in {image.label} ({image.distribution} distribution, release {image.version})"
+        if image.how != "spec.image":
+            what += f"; image from {image.how}"
+        yield Problem(config.key_location((section, name)), what, _hint(data, section, kind, image, status))
 
 
 def _hint(data, section: str, kind: str, image, status) -> str:

@@ -13,9 +13,8 @@ Correct:
 
 from otelstack.source import dotted
 from otelstack.validate.finding import Problem
-from otelstack.validate.rules._collector import SECTIONS, configs, defined
 from otelstack.validate.rules._component_config import location, setting_issues
-from otelstack.validate.rules._knowledge import collector_image
+from otelstack.validate.rules._knowledge import components_at_release
 from otelstack.validate.rules.base import Context
 
 ID = "collector-deprecated"
@@ -27,28 +26,21 @@ def check(ctx: Context):
     from otelstack.knowledge.collector import components
 
     data = components()
-    for collector, config in configs(ctx):
-        image = collector_image(ctx, collector)
-        if image.version is None:
+    for collector, config, image, section, name, status in components_at_release(ctx):
+        if not (status.present and status.deprecated):
             continue
-        for section in SECTIONS:
-            for name in defined(config, section):
-                kind = name.split("/", 1)[0]
-                status = data.status(section, kind, image.distribution, image.version)
-                if not (status.present and status.deprecated):
-                    continue
-                removed = _removed_later(data, section, kind, image.distribution, image.version)
-                hint = f"use {status.replacement!r}" if status.replacement else "see the collector's changelog for its successor"
-                if status.note:
-                    hint += f" ({status.note})"
-                yield Problem(config.key_location((section, name)),
-                              f"collector {collector.label}: {section[:-1]} {kind!r} is deprecated since {status.deprecated}"
-                              + (f" and removed in {removed}" if removed else "") + f" (image {image.label})", hint)
+        kind = name.split("/", 1)[0]
+        removed = _removed_later(data, section, kind, image.distribution, image.version)
+        hint = f"use {status.replacement!r}" if status.replacement else "see the collector's changelog for its successor"
+        if status.note:
+            hint += f" ({status.note})"
+        yield Problem(config.key_location((section, name)),
+                      f"collector {collector.label}: {section[:-1]} {kind!r} is deprecated since {status.deprecated}"
+                      + (f" and removed in {removed}" if removed else "") + f" (image {image.label})", hint)
     for item in setting_issues(ctx):
         if item.issue.kind == "deprecated":
             yield Problem(location(item), f"collector {item.collector.label}: {item.section[:-1]} {item.name!r} setting "
                                           f"{dotted(item.issue.path)!r} is deprecated (collector {item.release})", item.issue.hint)
-
 
 def _removed_later(data, section: str, kind: str, distribution: str, version: str) -> str | None:
     """The release after `version` that removes the component from this distribution, if the data knows one."""

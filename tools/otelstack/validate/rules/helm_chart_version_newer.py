@@ -13,7 +13,7 @@ Correct:
 """
 
 from otelstack.validate.finding import Problem
-from otelstack.validate.rules._knowledge import chart_status
+from otelstack.validate.rules._knowledge import chart_sources_by_status
 from otelstack.validate.rules.base import Context
 
 ID = "helm-chart-version-newer"
@@ -22,13 +22,9 @@ GROUP = "helm"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            version, status = chart_status(source)
-            if status != "newer":
-                continue
-            _, last = source.knowledge.coverage()
-            yield Problem(app.loc(*source.base, "targetRevision"),
-                          f"application {app.label}: {source.knowledge.title} chart {version} is newer than otelstack's data "
-                          f"(newest known: {last}): its values are checked for types only, not for unknown keys",
-                          "regenerate the data (make data), or pin a chart version the data knows")
+    for app, source, version in chart_sources_by_status(ctx, "newer"):
+        _, last = source.knowledge.coverage()
+        yield Problem(app.loc(*source.base, "targetRevision"),
+                      f"application {app.label}: {source.knowledge.title} chart {version} is newer than otelstack's data "
+                      f"(newest known: {last}): its values are checked for types only, not for unknown keys",
+                      "regenerate the data (make data), or pin a chart version the data knows")

@@ -14,7 +14,7 @@ Correct:
 
 from otelstack import versions
 from otelstack.validate.finding import Problem
-from otelstack.validate.rules._knowledge import chart_status
+from otelstack.validate.rules._knowledge import chart_sources_by_status
 from otelstack.validate.rules.base import Context
 
 ID = "helm-chart-version-unknown"
@@ -23,15 +23,11 @@ GROUP = "helm"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            version, status = chart_status(source)
-            if status != "missing":
-                continue
-            knowledge = source.knowledge
-            yield Problem(app.loc(*source.base, "targetRevision"),
-                          f"application {app.label}: {knowledge.title} chart {version} was never published: the sync will fail",
-                          f"published versions near it: {', '.join(near(knowledge, version))}")
+    for app, source, version in chart_sources_by_status(ctx, "missing"):
+        knowledge = source.knowledge
+        yield Problem(app.loc(*source.base, "targetRevision"),
+                      f"application {app.label}: {knowledge.title} chart {version} was never published: the sync will fail",
+                      f"published versions near it: {', '.join(near(knowledge, version))}")
 
 
 def near(knowledge, revision: str) -> list[str]:

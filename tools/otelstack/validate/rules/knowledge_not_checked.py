@@ -15,7 +15,7 @@ Correct:
 
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
-from otelstack.validate.rules._knowledge import beyla_releases, chart_status, collector_image
+from otelstack.validate.rules._knowledge import beyla_releases, chart_sources_by_status, collector_image
 from otelstack.validate.rules.base import Context
 
 ID = "knowledge-not-checked"
@@ -24,15 +24,12 @@ GROUP = "meta"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            version, status = chart_status(source)
-            if status == "older":
-                first, last = source.knowledge.coverage()
-                yield Problem(app.loc(*source.base, "targetRevision"),
-                              f"application {app.label}: {source.knowledge.title} chart {version} not checked: no data for it "
-                              f"(otelstack's data covers {first} to {last}): its values are not checked",
-                              "use a chart version the data covers, or regenerate the data (make data)")
+    for app, source, version in chart_sources_by_status(ctx, "older"):
+        first, last = source.knowledge.coverage()
+        yield Problem(app.loc(*source.base, "targetRevision"),
+                      f"application {app.label}: {source.knowledge.title} chart {version} not checked: no data for it "
+                      f"(otelstack's data covers {first} to {last}): its values are not checked",
+                      "use a chart version the data covers, or regenerate the data (make data)")
     for collector, _ in configs(ctx):
         image = collector_image(ctx, collector)
         if image.unchecked:

@@ -1,7 +1,0 @@
-package argocd
-
-func resourceArgoCDCluster() *schema.Resource {
-	return &schema.Resource{
-		Schema: clusterSchema(),
-	}
-}
