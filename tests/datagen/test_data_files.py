@@ -19,8 +19,10 @@ from datagen import FRAMEWORK_VERSION, SOURCES, source  # noqa: E402
 
 DATA = REPO / "tools" / "otelstack" / "data"
 # otelstack's own files, not knowledge about upstream components
-NOT_GENERATED = {"schemas/stack.schema.json", "smoke/kind-config.yaml", "default-stack.yaml"}
-NOT_GENERATED_DIRS = ("schemas/crds/",)
+NOT_GENERATED = {"schemas/stack.schema.json", "smoke/kind-config.yaml", "default-stack.yaml",
+                 # Argo CD's CRDs are still hand-trimmed (argoproj/argo-cd is not fetched)
+                 "schemas/crds/argoproj.io-v1alpha1-Application.yaml", "schemas/crds/argoproj.io-v1alpha1-ApplicationSet.yaml"}
+NOT_GENERATED_DIRS: tuple[str, ...] = ()
 
 VERSION = {"type": "string", "pattern": r"^v?\d+\.\d+\.\d+"}
 VERSIONED = {"anyOf": [{"not": {"type": "array"}}, {"type": "array", "items": {
@@ -63,7 +65,10 @@ CHART = {"type": "object", "required": ["chart", "title", "sources", "valuesSche
                         "gitTags": {"type": "object", "additionalProperties": {"type": "object", "required": ["chart", "appVersion"]}},
                         "values": {"type": "object", "additionalProperties": {"$ref": "#/$defs/key"}},
                         "defaults": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object", "required": ["value"]}}}}}
+CRD_SCHEMA = {"type": "object", "required": ["$schema", "type", "properties"],
+              "properties": {"properties": {"type": "object", "required": ["apiVersion", "kind", "metadata", "spec"]}}}
 SHAPES = {
+    "schemas/crds/opentelemetry.io-*.yaml": CRD_SCHEMA,
     "charts/*.yaml": CHART,
     "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components", "receiverPorts"], "properties": {
         "releases": {"type": "array", "items": VERSION, "minItems": 1},

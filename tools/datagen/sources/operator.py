@@ -1,21 +1,37 @@
-"""The OpenTelemetry Operator's defaults per release (open-telemetry/opentelemetry-operator).
+"""The OpenTelemetry Operator's defaults per release, and its CRD schemas
+(open-telemetry/opentelemetry-operator).
 
 At each release tag: versions.txt (the collector and auto-instrumentation versions the release
 runs by default), the default images as the operator's flags/config build them
 (`<repository>:%s` with the version), and the OTLP protocol each language's auto-instrumentation
-is given when the workload does not set one.
+is given when the workload does not set one. The CRD schemas (OpenTelemetryCollector v1alpha1 and
+v1beta1, Instrumentation v1alpha1) come from config/crd/bases at the newest release, turned into
+JSON schemas with the Kubernetes-typed fields as references (hand/crds.yaml).
 """
 
 from __future__ import annotations
 
 import re
 
-from datagen import DataFile, ranges
+import yaml
+
+from datagen import DataFile, hand, ranges
 from datagen.upstream import UpstreamRepo
 
 VERSION = 1
 REPOSITORIES = ("open-telemetry/opentelemetry-operator",)
-HAND: tuple[str, ...] = ()
+HAND = ("crds.yaml",)
+CRDS = {  # data file name -> (CRD file in the repository, API version)
+    "opentelemetry.io-v1beta1-OpenTelemetryCollector": ("config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml", "v1beta1"),
+    "opentelemetry.io-v1alpha1-OpenTelemetryCollector": ("config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml", "v1alpha1"),
+    "opentelemetry.io-v1alpha1-Instrumentation": ("config/crd/bases/opentelemetry.io_instrumentations.yaml", "v1alpha1"),
+}
+CRD_HEADER = """\
+{kind}, {group}/{version}, from the CRD of operator {operator} (config/crd/bases), as a JSON
+schema: every field the API server accepts, with its type, required fields and allowed values.
+`k8s:<definition>` references a Kubernetes API definition (the fields the operator's Go types
+embed, hand/crds.yaml). Fields with a default are not required (the API server fills them); null
+passes where the API server would prune it (not for fields with a set of allowed values)."""
 MIN_VERSION = "0.90.0"
 _IMAGE = re.compile(r'"([a-z0-9.\-]+(?:/[a-z0-9._\-]+)+):%s",\s*v\.(\w+)')
 _PROTOCOL_CONST = re.compile(r'(\w+)\s*=\s*"OTEL_EXPORTER_OTLP_PROTOCOL"')
@@ -57,7 +73,72 @@ def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
         "images": {name: ranges.versioned(values, versions) for name, values in sorted(images.items())},
         "protocols": {name: ranges.versioned(values, versions) for name, values in sorted(protocols.items())},
     }
-    return {"operator/defaults.yaml": DataFile(data, HEADER)}
+    out = {"operator/defaults.yaml": DataFile(data, HEADER)}
+    out.update(_crds(repo, tags[-1]))
+    return out
+
+
+def _crds(repo: UpstreamRepo, newest: tuple[str, str]) -> dict[str, DataFile]:
+    known = hand("crds.yaml")["kubernetes"]
+    version, tag = newest
+    out = {}
+    for name, (path, api_version) in CRDS.items():
+        crd = yaml.safe_load(repo.show(tag, path) or "null")
+        if not isinstance(crd, dict):
+            raise ValueError(f"{path} is missing at {tag}")
+        schema = next(v["schema"]["openAPIV3Schema"] for v in crd["spec"]["versions"] if v["name"] == api_version)
+        refs = dict(known.get(name, {}))
+        converted = _json_schema(schema["properties"]["spec"], "spec", refs)
+        unused = sorted(refs)
+        if unused:
+            raise ValueError(f"hand/crds.yaml names fields {name} does not have at {tag}: {', '.join(unused)}")
+        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+        document = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["apiVersion", "kind", "metadata"] + (["spec"] if converted.get("required") else []),
+            "properties": {
+                "apiVersion": {"const": f"{group}/{api_version}"},
+                "kind": {"const": kind},
+                "metadata": {"$ref": "k8s:io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+                "spec": converted,
+                "status": {"type": "object"},
+            },
+        }
+        header = CRD_HEADER.format(kind=kind, group=group, version=api_version, operator=version)
+        out[f"schemas/crds/{name}.yaml"] = DataFile(document, header)
+    return out
+
+
+def _json_schema(node: dict, path: str, refs: dict) -> dict:
+    """An OpenAPI v3 (structural) CRD schema node as JSON schema; `refs` entries are consumed."""
+    if path in refs:
+        return {"$ref": "k8s:" + refs.pop(path)}
+    out: dict = {}
+    if node.get("x-kubernetes-int-or-string"):
+        out["type"] = ["integer", "string", "null"]
+    elif "enum" in node:
+        out["type"] = node["type"]
+        out["enum"] = list(node["enum"])
+    elif node.get("type"):
+        out["type"] = [node["type"], "null"]  # the API server prunes nulls of non-nullable fields
+    for key in ("minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength"):
+        if key in node:
+            out[key] = node[key]
+    properties = node.get("properties")
+    if properties:
+        out["properties"] = {name: _json_schema(child, f"{path}.{name}", refs) for name, child in sorted(properties.items())}
+        if not node.get("x-kubernetes-preserve-unknown-fields"):
+            out["additionalProperties"] = False
+        required = [r for r in node.get("required", []) if "default" not in properties.get(r, {})]
+        if required:
+            out["required"] = required
+    elif isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = _json_schema(node["additionalProperties"], f"{path}.*", refs)
+    if isinstance(node.get("items"), dict):
+        out["items"] = _json_schema(node["items"], f"{path}[]", refs)
+    return out
 
 
 def _short(name: str) -> str:
