@@ -13,7 +13,11 @@ ENV ?= kind
 PYTEST_ARGS ?=
 SMOKE_ARGS ?=
 
-.PHONY: setup render validate plan apply smoke test lint bench doctor clean
+# Fetched upstream mirrors (bare git dirs <owner>+<name>/repo) that `make data` reads.
+MIRRORS ?= $(abspath $(CURDIR)/../.mirror)
+DATA_ARGS ?=
+
+.PHONY: setup render validate plan apply smoke test lint bench doctor clean data data-check
 
 setup: $(VENV)/.installed $(TOOLS)/.helm
 
@@ -58,6 +62,15 @@ lint: setup
 
 doctor: setup
 	$(OTELSTACK) doctor
+
+# Regenerate tools/otelstack/data from the upstream mirrors (tools/datagen); names the fetch to run
+# for any mirror that is missing. `make data DATA_ARGS="--only beyla_chart"` runs one source.
+data: setup
+	DATAGEN_MIRRORS=$(MIRRORS) PYTHONPATH=tools $(BIN)/python -m datagen $(DATA_ARGS)
+
+# The same, writing nothing: fails when a committed data file differs from a regeneration.
+data-check: setup
+	DATAGEN_MIRRORS=$(MIRRORS) PYTHONPATH=tools $(BIN)/python -m datagen --check $(DATA_ARGS)
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

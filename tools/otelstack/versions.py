@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
 
 
+@lru_cache(maxsize=8192)  # called for every key of every values file against every range
 def parse(version: str) -> tuple[int, int, int] | None:
     match = _VERSION.match(str(version).strip())
     if not match:

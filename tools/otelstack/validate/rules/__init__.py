@@ -20,15 +20,17 @@ RULE_MODULES = (
     "argocd_revision_range", "argocd_chart_version_prefix", "argocd_namespace_not_created", "argocd_values_file",
     "argocd_operator_server_side_apply", "argocd_webhook_cert_drift", "argocd_webhook_cert_x509",
     "argocd_cluster_in_cluster", "argocd_wait_timeouts", "argocd_ref_source_path", "argocd_destination_unregistered", "argocd_crd_ordering", "tf_argocd_schema",
+    "tf_argocd_provider_version",
     "argocd_grafana_admin_password",
     # Helm values against the pinned chart version
-    "helm_chart_version_unknown", "helm_values_unknown_key", "helm_values_type", "helm_values_ignored", "helm_values_k8s_schema",
-    "beyla_git_tag_version", "operator_cert_manager", "operator_collector_image",
+    "helm_chart_version_unknown", "helm_chart_version_newer", "helm_values_unknown_key", "helm_values_type", "helm_values_ignored", "helm_values_k8s_schema",
+    "beyla_git_tag_version", "beyla_config", "operator_cert_manager", "operator_collector_image",
     # Kubernetes schemas
     "k8s_schema", "k8s_unknown_kind",
     # collector configuration
     "collector_undefined_component", "collector_unused_component", "collector_component_not_in_image",
     "collector_loopback_endpoint", "collector_duplicate_port", "collector_null_component",
+    "collector_component_config", "collector_deprecated", "collector_processor_order",
     # cross-component wiring
     "wiring_endpoint", "wiring_protocol", "wiring_http_path", "wiring_export_disabled", "wiring_not_checked",
     # ... and from the collector and Grafana to the backends
@@ -39,7 +41,7 @@ RULE_MODULES = (
     "fleet_selector_no_match", "fleet_template_error", "fleet_cannot_expand", "fleet_matrix_generator",
     "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector", "fleet_annotation_index",
     # the engine's own
-    "suppression_invalid",
+    "suppression_invalid", "knowledge_not_checked",
 )
 
 

@@ -1,7 +1,10 @@
-"""Chart version not published as far as otelstack knows (a typo, or newer than its data).
+"""Chart version that was never published: between versions otelstack knows, and not one of them.
 
-Either a typo (the sync fails: no such chart version) or a chart newer than otelstack's data, in
-which case values are checked for types only, not for unknown keys.
+otelstack knows every published version of the charts it catalogues, from the first version its
+data covers to the newest (tools/otelstack/data/charts/, regenerated from the charts' release
+tags). A version inside that range that is not among them does not exist: Argo CD cannot fetch
+the chart and the sync fails. (A version newer than the data is helm-chart-version-newer's; one
+older than the data covers is knowledge-not-checked's.)
 
 Problematic:
     chart = "beyla", target_revision = "1.4.31"
@@ -11,29 +14,23 @@ Correct:
 
 from otelstack import versions
 from otelstack.validate.finding import Problem
+from otelstack.validate.rules._knowledge import chart_sources_by_status
 from otelstack.validate.rules.base import Context
 
 ID = "helm-chart-version-unknown"
-SEVERITY = "warning"
+SEVERITY = "error"
 GROUP = "helm"
 
 
 def check(ctx: Context):
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            knowledge, revision = source.knowledge, source.target_revision
-            if not (source.is_helm_repo and knowledge is not None and knowledge.app_versions and isinstance(revision, str)):
-                continue
-            if not versions.is_exact(revision) or knowledge.knows_version(revision.lstrip("v") if not knowledge.version_prefix else revision):
-                continue
-            latest = max(knowledge.app_versions, key=lambda v: versions.parse(v) or (0, 0, 0))
-            newer = versions.at_least(revision, latest)
-            why = f"newer than the latest otelstack knows ({latest}): values are checked for types only" if newer else "not a published version: the sync will fail"
-            yield Problem(app.loc(*source.base, "targetRevision"), f"application {app.label}: {knowledge.title} chart {revision} is {why}",
-                          f"known versions near it: {', '.join(_near(knowledge, revision))}")
+    for app, source, version in chart_sources_by_status(ctx, "missing"):
+        knowledge = source.knowledge
+        yield Problem(app.loc(*source.base, "targetRevision"),
+                      f"application {app.label}: {knowledge.title} chart {version} was never published: the sync will fail",
+                      f"published versions near it: {', '.join(near(knowledge, version))}")
 
 
-def _near(knowledge, revision: str) -> list[str]:
+def near(knowledge, revision: str) -> list[str]:
     target = versions.parse(revision) or (0, 0, 0)
     ordered = sorted(knowledge.app_versions, key=lambda v: versions.parse(v) or (0, 0, 0))
     below = [v for v in ordered if (versions.parse(v) or (0, 0, 0)) <= target][-2:]

@@ -1,0 +1,3 @@
+package argocd
+
+func Provider() *schema.Provider { return nil }

@@ -1,0 +1,7 @@
+package argocd
+
+func resourceArgoCDCluster() *schema.Resource {
+	return &schema.Resource{
+		Schema: clusterSchema(),
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/grafana/beyla
+
+go 1.22

@@ -1,0 +1,108 @@
+"""The knowledge generator (tools/datagen) on small recorded upstream histories written here.
+
+Each folder beside this file is one source: `upstream/<owner>+<name>/history.yaml` lists commits
+in order (each adds or replaces the files of a folder, may delete paths, and may carry tags; the
+branch `main` ends at the last one), `hand/` holds that fixture's hand files, and `expected/` the
+data files the source must produce from it, byte for byte. The repositories are built in a temp
+dir with fixed dates, so their commit ids (recorded in the provenance) are the same everywhere.
+
+After a deliberate change to a source, rewrite the expected files with
+`DATAGEN_UPDATE_EXPECTED=1 pytest tests/datagen` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+
+import datagen  # noqa: E402
+from datagen import SOURCES, render, source  # noqa: E402
+from datagen.upstream import UpstreamRepo  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+FIXED = {"GIT_AUTHOR_NAME": "fixture", "GIT_AUTHOR_EMAIL": "fixture@example.invalid", "GIT_COMMITTER_NAME": "fixture",
+         "GIT_COMMITTER_EMAIL": "fixture@example.invalid", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def build(history_dir: Path, target: Path) -> str:
+    """A git repository with the recorded history; returns its git dir."""
+    work = target / "work"
+    work.mkdir(parents=True)
+    env = {**os.environ, **FIXED}
+
+    def git(*args: str, date: str = "") -> None:
+        extra = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
+        subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args], cwd=work,
+                       env={**env, **extra}, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    history = yaml.safe_load((history_dir / "history.yaml").read_text())
+    for number, commit in enumerate(history, 1):
+        for path in commit.get("delete", []):
+            (work / path).unlink()
+        tree = history_dir / commit["tree"]
+        for file in sorted(tree.rglob("*")):
+            if file.is_file():
+                destination = work / file.relative_to(tree)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, destination)
+        date = f"2024-01-01T00:{number // 60:02d}:{number % 60:02d}+0000"
+        git("add", "-A")
+        git("commit", "-q", "-m", f"commit {number}: {commit['tree']}", date=date)
+        for tag in commit.get("tags", []):
+            git("tag", tag, date=date)
+    return str(work / ".git")
+
+
+def fixtures() -> list[str]:
+    return sorted(p.name for p in HERE.iterdir() if (p / "expected").is_dir())
+
+
+def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    module = source(name)
+    folder = HERE / name
+    monkeypatch.setattr(datagen, "HAND_DIR", folder / "hand")
+    repos = []
+    for repository in module.REPOSITORIES:
+        history = folder / "upstream" / repository.replace("/", "+")
+        repos.append(UpstreamRepo(build(history, tmp_path / repository.replace("/", "+")), repository))
+    try:
+        return render(module, repos)
+    finally:
+        for repo in repos:
+            repo.close()
+
+
+def test_every_source_has_a_fixture():
+    assert sorted(SOURCES) == fixtures()
+
+
+@pytest.mark.parametrize("name", fixtures())
+def test_source_reproduces_its_expected_output(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    produced = generate(name, tmp_path, monkeypatch)
+    expected_dir = HERE / name / "expected"
+    if os.environ.get("DATAGEN_UPDATE_EXPECTED"):
+        shutil.rmtree(expected_dir)
+        for path, text in produced.items():
+            (expected_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (expected_dir / path).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(expected_dir.rglob("*")) if p.is_file()}
+    assert sorted(produced) == sorted(expected)
+    for path, text in produced.items():
+        assert text == expected[path], f"{name}: {path} differs from tests/datagen/{name}/expected/{path}"
+
+
+def test_regeneration_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    first = generate("collector_releases", tmp_path / "one", monkeypatch)
+    second = generate("collector_releases", tmp_path / "two", monkeypatch)
+    assert first == second and first

@@ -1,0 +1,22 @@
+resource "argocd_application" "beyla" {
+  metadata {
+    name      = "beyla"
+    namespace = "argocd"
+  }
+  spec {
+    destination {
+      server    = "https://kubernetes.default.svc"
+      namespace = "beyla"
+    }
+    source {
+      repo_url        = "https://grafana.github.io/helm-charts"
+      chart           = "beyla"
+      target_revision = "1.16.11"
+      helm {
+        values = yamlencode({
+          privileged = false
+        })
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+"""The OpenTelemetry Operator's defaults per release, and its CRD schemas
+(open-telemetry/opentelemetry-operator).
+
+At each release tag: versions.txt (the collector and auto-instrumentation versions the release
+runs by default), the default images as the operator's flags/config build them
+(`<repository>:%s` with the version), and the OTLP protocol each language's auto-instrumentation
+is given when the workload does not set one. The CRD schemas (OpenTelemetryCollector v1alpha1 and
+v1beta1, Instrumentation v1alpha1) come from config/crd/bases at the newest release, turned into
+JSON schemas with the Kubernetes-typed fields as references (hand/crds.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from datagen import DataFile, hand, ranges
+from datagen.upstream import UpstreamRepo
+
+VERSION = 1
+REPOSITORIES = ("open-telemetry/opentelemetry-operator",)
+HAND = ("crds.yaml",)
+CRDS = {  # data file name -> (CRD file in the repository, API version)
+    "opentelemetry.io-v1beta1-OpenTelemetryCollector": ("config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml", "v1beta1"),
+    "opentelemetry.io-v1alpha1-OpenTelemetryCollector": ("config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml", "v1alpha1"),
+    "opentelemetry.io-v1alpha1-Instrumentation": ("config/crd/bases/opentelemetry.io_instrumentations.yaml", "v1alpha1"),
+}
+CRD_HEADER = """\
+{kind}, {group}/{version}, from the CRD of operator {operator} (config/crd/bases), as a JSON
+schema: every field the API server accepts, with its type, required fields and allowed values.
+`k8s:<definition>` references a Kubernetes API definition (the fields the operator's Go types
+embed, hand/crds.yaml). Fields with a default are not required (the API server fills them); null
+passes where the API server would prune it (not for fields with a set of allowed values)."""
+MIN_VERSION = "0.90.0"
+_IMAGE = re.compile(r'"([a-z0-9.\-]+(?:/[a-z0-9._\-]+)+):%s",\s*v\.(\w+)')
+_PROTOCOL_CONST = re.compile(r'(\w+)\s*=\s*"OTEL_EXPORTER_OTLP_PROTOCOL"')
+_LANGUAGE_FILES = ("python", "nodejs", "dotnet", "javaagent", "golang", "apachehttpd", "nginx")
+
+HEADER = """\
+OpenTelemetry Operator defaults per release. `releases.<operator>`: the component versions the
+release runs by default (its versions.txt; `collector` is the default collector image's tag).
+`images.<component>`: the default image repository (the tag is the component version), and
+`protocols.<language>`: the OTEL_EXPORTER_OTLP_PROTOCOL the operator injects when the container
+sets none; both as ranges of operator releases ({value, since, until} where they changed)."""
+
+
+def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
+    tags = ranges.release_tags(repo.tags(), "v", MIN_VERSION)
+    versions = [version for version, _ in tags]
+    releases: dict[str, dict] = {}
+    images: dict[str, list] = {}
+    protocols: dict[str, list] = {}
+    for index, (version, tag) in enumerate(tags):
+        components = {}
+        for line in (repo.show(tag, "versions.txt") or "").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                components[_short(key.strip())] = value.strip()
+        releases[version] = components
+        for pattern in (r"opentelemetry-collector-releases/opentelemetry-collector[a-z-]*:%s", r"autoinstrumentation-[a-z]+:%s"):
+            for path in repo.grep(tag, pattern, "*.go"):
+                if path.endswith("_test.go"):
+                    continue
+                for repository, field in _IMAGE.findall(repo.show(tag, path) or ""):
+                    column = images.setdefault(_field_component(field, components), [None] * len(tags))
+                    column[index] = column[index] or repository
+        for language, protocol in _protocols(repo, tag).items():
+            protocols.setdefault(language, [None] * len(tags))[index] = protocol
+    data = {
+        "releases": releases,
+        "images": {name: ranges.versioned(values, versions) for name, values in sorted(images.items())},
+        "protocols": {name: ranges.versioned(values, versions) for name, values in sorted(protocols.items())},
+    }
+    out = {"operator/defaults.yaml": DataFile(data, HEADER)}
+    out.update(_crds(repo, tags[-1]))
+    return out
+
+
+def _crds(repo: UpstreamRepo, newest: tuple[str, str]) -> dict[str, DataFile]:
+    known = hand("crds.yaml")["kubernetes"]
+    version, tag = newest
+    out = {}
+    for name, (path, api_version) in CRDS.items():
+        crd = yaml.safe_load(repo.show(tag, path) or "null")
+        if not isinstance(crd, dict):
+            raise ValueError(f"{path} is missing at {tag}")
+        schema = next(v["schema"]["openAPIV3Schema"] for v in crd["spec"]["versions"] if v["name"] == api_version)
+        refs = dict(known.get(name, {}))
+        converted = _json_schema(schema["properties"]["spec"], "spec", refs)
+        unused = sorted(refs)
+        if unused:
+            raise ValueError(f"hand/crds.yaml names fields {name} does not have at {tag}: {', '.join(unused)}")
+        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+        document = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["apiVersion", "kind", "metadata"] + (["spec"] if converted.get("required") else []),
+            "properties": {
+                "apiVersion": {"const": f"{group}/{api_version}"},
+                "kind": {"const": kind},
+                "metadata": {"$ref": "k8s:io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+                "spec": converted,
+                "status": {"type": "object"},
+            },
+        }
+        header = CRD_HEADER.format(kind=kind, group=group, version=api_version, operator=version)
+        out[f"schemas/crds/{name}.yaml"] = DataFile(document, header)
+    return out
+
+
+def _json_schema(node: dict, path: str, refs: dict) -> dict:
+    """An OpenAPI v3 (structural) CRD schema node as JSON schema; `refs` entries are consumed."""
+    if path in refs:
+        return {"$ref": "k8s:" + refs.pop(path)}
+    out: dict = {}
+    if node.get("x-kubernetes-int-or-string"):
+        out["type"] = ["integer", "string", "null"]
+    elif "enum" in node:
+        out["type"] = node["type"]
+        out["enum"] = list(node["enum"])
+    elif node.get("type"):
+        out["type"] = [node["type"], "null"]  # the API server prunes nulls of non-nullable fields
+    for key in ("minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength"):
+        if key in node:
+            out[key] = node[key]
+    properties = node.get("properties")
+    if properties:
+        out["properties"] = {name: _json_schema(child, f"{path}.{name}", refs) for name, child in sorted(properties.items())}
+        if not node.get("x-kubernetes-preserve-unknown-fields"):
+            out["additionalProperties"] = False
+        required = [r for r in node.get("required", []) if "default" not in properties.get(r, {})]
+        if required:
+            out["required"] = required
+    elif isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = _json_schema(node["additionalProperties"], f"{path}.*", refs)
+    if isinstance(node.get("items"), dict):
+        out["items"] = _json_schema(node["items"], f"{path}[]", refs)
+    return out
+
+
+def _short(name: str) -> str:
+    """versions.txt names without their common prefixes: autoinstrumentation-java -> java."""
+    return name.removeprefix("autoinstrumentation-").removeprefix("opentelemetry-").removeprefix("operator-")
+
+
+def _field_component(field: str, components: dict) -> str:
+    """The component a `v.<Field>` version field names: OpenTelemetryCollector -> collector."""
+    flat = field.lower()
+    for name, full in (("collector", "opentelemetrycollector"), ("opamp-bridge", "operatoropampbridge"),
+                       ("targetallocator", "targetallocator")):
+        if flat == full:
+            return name
+    for name in components:
+        if flat == "autoinstrumentation" + name.replace("-", ""):
+            return name
+    return flat
+
+
+def _protocols(repo: UpstreamRepo, tag: str) -> dict[str, str]:
+    folder = next((f for f in ("internal/instrumentation", "pkg/instrumentation") if repo.ls_tree(tag, f)), None)
+    if folder is None:
+        return {}
+    texts = {path.rsplit("/", 1)[-1][:-3]: repo.show(tag, path) or "" for path in repo.ls_tree(tag, folder)
+             if path.endswith(".go") and not path.endswith("_test.go")}
+    names = {'"OTEL_EXPORTER_OTLP_PROTOCOL"'} | {match for text in texts.values() for match in _PROTOCOL_CONST.findall(text)}
+    pattern = re.compile(r"Name:\s*(" + "|".join(re.escape(n) for n in sorted(names)) + r")\s*,\s*Value:\s*\"([^\"]+)\"")
+    found = {}
+    for language in _LANGUAGE_FILES:  # the same short names as versions.txt
+        match = pattern.search(texts.get(language, ""))
+        if match:
+            found[{"javaagent": "java", "golang": "go", "apachehttpd": "apache-httpd"}.get(language, language)] = match.group(2)
+    return found

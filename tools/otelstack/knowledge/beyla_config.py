@@ -1,0 +1,104 @@
+"""Beyla's configuration file per Beyla release (data/beyla/config.yaml): check a configuration
+mapping wherever it is carried (the Beyla chart's `config.data`, a ConfigMap, ...), and which
+environment variable sets which key.
+
+    problems = check(values, "1.8.8", ("config", "data"))   # values: a Located document
+
+Beyla decodes the file leniently (unknown keys are ignored without a word, so a typo silently
+turns a setting off) and fails at start-up on a wrong shape (a mapping where a list is expected,
+such as `discovery.services`). A set environment variable overrides the same key in the file.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+
+from otelstack import resources
+from otelstack.knowledge import schema as configschema
+from otelstack.source import Located, Path, dotted
+from otelstack.validate.finding import Problem
+
+
+class BeylaConfig:
+    def __init__(self, releases: dict) -> None:
+        self.versions: list[str] = [str(v) for v in releases["versions"]]
+
+    @cached_property
+    def _data(self) -> dict:
+        return resources.data_yaml("beyla", "config.yaml")
+
+    @property
+    def precedence(self) -> dict:
+        return self._data.get("precedence", {})
+
+    @property
+    def root(self) -> dict:
+        return self._data["config"]
+
+    def coverage(self) -> tuple[str, str]:
+        return self.versions[0], self.versions[-1]
+
+    def knows(self, beyla_version: str) -> bool:
+        return str(beyla_version).strip().lstrip("v") in self.versions
+
+    def env_of(self, beyla_version: str) -> dict[str, str]:
+        """{dotted key: environment variable} for one Beyla release."""
+        return configschema.key_names(self.root, _normal(beyla_version))
+
+    def key_of_env(self, name: str, beyla_version: str) -> str | None:
+        return next((key for key, env in self.env_of(beyla_version).items() if env == name), None)
+
+
+def _normal(version: str) -> str:
+    return str(version).strip().lstrip("v")
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> BeylaConfig:
+    return BeylaConfig(resources.data_yaml("beyla", "releases.yaml"))
+
+
+def check(config: Located, beyla_version: str, base: Path = ()) -> list[Problem]:
+    """Problems of the Beyla configuration mapping at `base` in `config`, for one Beyla release.
+    The caller makes sure the release is known (`knowledge().knows(version)`); an unknown one
+    gives no problems."""
+    data = knowledge()
+    version = _normal(beyla_version)
+    if not data.knows(version):
+        return []
+    mapping = config.get(tuple(base))
+    out = []
+    for issue in configschema.check(data.root, mapping, version):
+        where = tuple(base) + issue.path
+        location = config.key_location(where) if issue.kind in ("unknown", "absent", "deprecated") else _value_location(config, where, mapping, issue.path)
+        message, hint = _words(issue, version)
+        out.append(Problem(location, message, hint))
+    return out
+
+
+def _value_location(config: Located, where: Path, mapping, relative: Path):
+    node = mapping
+    for part in relative:
+        node = node.get(part) if isinstance(node, dict) else node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+    return config.key_location(where) if isinstance(node, (dict, list)) else config.location(where)
+
+
+def _words(issue: configschema.Issue, version: str) -> tuple[str, str]:
+    name = dotted(issue.path)
+    if issue.kind == "unknown":
+        return (f"Beyla {version} has no configuration key {name!r}: Beyla ignores it without a word",
+                issue.hint or "see Beyla's configuration reference for this release")
+    if issue.kind == "absent":
+        return f"Beyla {version} does not read {issue.message}: Beyla ignores it", "use a Beyla release that has it, or remove it"
+    if issue.kind == "type":
+        return f"Beyla {version} configuration: {issue.message}: Beyla fails at start-up parsing it", ""
+    if issue.kind == "enum":
+        return f"Beyla {version} configuration: {issue.message}", ""
+    return f"Beyla {version} configuration: {issue.message}", issue.hint
+
+
+def versions_covered() -> tuple[str, str]:
+    return knowledge().coverage()
+
+
+__all__ = ["BeylaConfig", "check", "knowledge"]

@@ -1,0 +1,86 @@
+"""Terraform settings the model does not carry: the argocd provider's version constraints
+(`terraform { required_providers { argocd = {...} } }`) and the raw `argocd_cluster` blocks.
+
+Only files that mention them are parsed again (the model keeps applications, not these), once
+per run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from otelstack.source import Located, Location
+from otelstack.validate.rules.base import Context
+
+PROVIDER_SOURCES = ("argoproj-labs/argocd", "oboukili/argocd")
+
+
+@dataclass(frozen=True)
+class ProviderRequirement:
+    constraint: str
+    location: Location
+    directory: str  # the module directory (relative path of the file's folder)
+
+
+@dataclass(frozen=True)
+class RawResource:
+    type: str
+    name: str
+    doc: Located
+    directory: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.type}.{self.name}"
+
+
+def _parsed(ctx: Context) -> list[tuple[Any, Any]]:
+    if "tf-reparsed" not in ctx._cache:
+        from otelstack.hcl import load_hcl
+
+        found = []
+        for file in ctx.platform.files.values():
+            if file.kind == "hcl" and ("required_providers" in file.text or "argocd_cluster" in file.text):
+                found.append((file, load_hcl(file.text, file.path, file.fs_path)))
+        ctx._cache["tf-reparsed"] = found
+    return ctx._cache["tf-reparsed"]
+
+
+def provider_requirements(ctx: Context) -> list[ProviderRequirement]:
+    if "tf-provider-requirements" not in ctx._cache:
+        found = []
+        for file, parsed in _parsed(ctx):
+            for block in parsed.blocks:
+                if block.type != "terraform":
+                    continue
+                for index, providers in enumerate(block.doc.data.get("required_providers") or []):
+                    if not isinstance(providers, dict):
+                        continue
+                    for local, spec in providers.items():
+                        if not isinstance(spec, dict):
+                            continue
+                        source = str(spec.get("source", "")).lower()
+                        if not (source.endswith(PROVIDER_SOURCES) or (not source and local == "argocd")):
+                            continue
+                        version = spec.get("version")
+                        if isinstance(version, str) and version.strip():
+                            loc = block.doc.location(("required_providers", index, local, "version"))
+                            found.append(ProviderRequirement(version.strip(), loc, os.path.dirname(file.path)))
+        ctx._cache["tf-provider-requirements"] = found
+    return ctx._cache["tf-provider-requirements"]
+
+
+def requirements_for(ctx: Context, file_path: str) -> list[ProviderRequirement]:
+    """The constraints of the module (directory) a resource is declared in; none when the module
+    declares none (Terraform then picks the newest release)."""
+    return [r for r in provider_requirements(ctx) if r.directory == os.path.dirname(file_path)]
+
+
+def cluster_resources(ctx: Context) -> list[RawResource]:
+    if "tf-clusters" not in ctx._cache:
+        ctx._cache["tf-clusters"] = [RawResource(b.labels[0], b.labels[1], b.doc, os.path.dirname(file.path))
+                                     for file, parsed in _parsed(ctx) for b in parsed.blocks
+                                     if b.type == "resource" and len(b.labels) == 2 and b.labels[0] == "argocd_cluster"]
+    return ctx._cache["tf-clusters"]
