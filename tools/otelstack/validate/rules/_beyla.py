@@ -30,8 +30,9 @@ class Beyla:
     env: dict[str, tuple[Any, Location]] = field(default_factory=dict)  # name -> (value, where); valueFrom is unknown
     config: Located | None = None  # Beyla's configuration file, when the tree holds it
     config_unknown: bool = False  # a configuration is given but cannot be read here
-    version: str | None = None  # the Beyla version deployed, when known
-    version_note: str = ""  # how the version is known (chart 1.4.13, image tag)
+    version: str | None = None  # the Beyla release deployed, when known
+    version_note: str = ""  # how the version is known (the appVersion of chart 1.4.13, image.tag, image grafana/beyla:1.8.8)
+    unchecked: str = ""  # why its configuration cannot be checked against its release ("" when it can)
     privileged: Any = None  # True/False/Unknown, None when not said
     privileged_location: Location | None = None
     app: Application | None = None
@@ -55,12 +56,20 @@ def _charts(ctx: Context) -> Iterator[Beyla]:
         values = source.values
         beyla = Beyla(f"application {app.label}", app.key_loc(*source.base), app.destination_namespace, app.cluster, app.scope,
                       app=app, source=source)
-        version, _ = chart_version(source)
+        version, how = chart_version(source)
         tag = values.get(("image", "tag")) if values is not None else None
-        if isinstance(tag, str) and tag.strip():
-            beyla.version, beyla.version_note = tag.strip().lstrip("v"), f"image tag {tag.strip()}"
-        elif version is not None and source.knowledge is not None and source.knowledge.app_version(version):
-            beyla.version, beyla.version_note = source.knowledge.app_version(version), f"chart {version}"
+        if is_unknown(tag):
+            beyla.version_note, beyla.unchecked = "image.tag", "image.tag is only known at apply time"
+        elif isinstance(tag, (str, int, float)) and str(tag).strip():
+            _release(beyla, str(tag).strip(), "image.tag")
+        elif version is not None:
+            app_version = source.knowledge.app_version(version) if source.knowledge is not None else None
+            if app_version is None:
+                beyla.version_note, beyla.unchecked = f"chart {version}", f"no data for Beyla chart {version}"
+            else:
+                _release(beyla, app_version, f"the appVersion of chart {version}")
+        else:
+            beyla.version_note, beyla.unchecked = how, f"the chart version is not known ({how})"
         if source.values_unknown:
             beyla.config_unknown = True
             yield beyla
@@ -86,6 +95,16 @@ def _charts(ctx: Context) -> Iterator[Beyla]:
         yield beyla
 
 
+def _release(beyla: Beyla, version: str, how: str) -> None:
+    from otelstack.knowledge.beyla_config import knowledge
+
+    beyla.version, beyla.version_note = version.lstrip("v"), how
+    data = knowledge()
+    if not data.knows(beyla.version):
+        first, last = data.coverage()
+        beyla.unchecked = f"no data for Beyla {beyla.version} (otelstack's data covers {first} to {last})"
+
+
 # Raw workloads ------------------------------------------------------------------------------------
 
 
@@ -108,7 +127,9 @@ def _workload(obj: KubeObject, pod: tuple, index: int, container: dict, image: s
     beyla = Beyla(f"{obj.kind} {shown(obj.name)}", obj.doc.key_location(base), obj.namespace, obj.scope[0], obj.scope, obj=obj)
     tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
     if tag and tag != "latest":
-        beyla.version, beyla.version_note = tag.lstrip("v"), f"image {image}"
+        _release(beyla, tag, f"image {image}")
+    else:
+        beyla.version_note, beyla.unchecked = f"image {image}", f"image {image} names no release"
     env = container.get("env")
     for position, item in enumerate(env if isinstance(env, list) else []):
         if isinstance(item, dict) and isinstance(item.get("name"), str):

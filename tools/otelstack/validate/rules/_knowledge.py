@@ -138,48 +138,6 @@ def _operator_image(operator: tuple[Application, AppSource]) -> tuple[str | None
     return found[0], found[1], f"the default collector image of operator {operator_version} ({app.label})"
 
 
-# Beyla ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BeylaRelease:
-    app: Application
-    source: AppSource
-    chart: str | None  # chart version
-    version: str | None  # the Beyla release (None: not known)
-    how: str
-    unchecked: str = ""
-
-
-def beyla_releases(ctx: Context) -> list[BeylaRelease]:
-    if "beyla-releases" not in ctx._cache:
-        ctx._cache["beyla-releases"] = [_beyla(app, source) for app, source in ctx.chart_sources("beyla")]
-    return ctx._cache["beyla-releases"]
-
-
-def _beyla(app: Application, source: AppSource) -> BeylaRelease:
-    from otelstack.knowledge.beyla_config import knowledge
-
-    chart, how = chart_version(source)
-    image_tag = source.values.get(("image", "tag")) if source.values is not None else None
-    if is_unknown(image_tag):
-        return BeylaRelease(app, source, chart, None, "image.tag", "image.tag is only known at apply time")
-    if isinstance(image_tag, (str, int, float)) and str(image_tag).strip():
-        version, how = str(image_tag).strip().lstrip("v"), "image.tag"
-    elif chart is not None:
-        version = source.knowledge.app_version(chart)
-        how = f"the appVersion of chart {chart}"
-        if version is None:
-            return BeylaRelease(app, source, chart, None, how, f"no data for Beyla chart {chart}")
-    else:
-        return BeylaRelease(app, source, None, None, how, f"the chart version is not known ({how})")
-    data = knowledge()
-    if not data.knows(version):
-        first, last = data.coverage()
-        return BeylaRelease(app, source, chart, version, how, f"no data for Beyla {version} (otelstack's data covers {first} to {last})")
-    return BeylaRelease(app, source, chart, version, how)
-
-
 def values_at(source: AppSource, *path: Any) -> Any:
     return source.values.get(path) if source.values is not None else None
 

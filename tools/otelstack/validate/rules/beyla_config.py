@@ -1,6 +1,9 @@
-"""Beyla configuration (the Beyla chart's config.data) with keys or values the deployed Beyla does not take.
+"""Beyla configuration (chart config.data, a mounted beyla-config.yml, BEYLA_* variables) the deployed Beyla does not take.
 
-The chart writes `config.data` verbatim into beyla-config.yml. Beyla decodes it leniently: an
+Wherever Beyla runs (its chart, or a DaemonSet/Deployment with its image), its configuration file
+(the chart's `config.data`, or the ConfigMap key the container reads at BEYLA_CONFIG_PATH) and its
+BEYLA_* environment variables are checked against the Beyla release deployed. The chart writes
+`config.data` verbatim into beyla-config.yml. Beyla decodes it leniently: an
 unknown key (a typo, a key of another release) is ignored without a word, so the setting is
 silently off; a wrong shape fails at start-up (`discovery.services` is a list of selectors: a
 mapping there stops Beyla). otelstack checks it against Beyla's config structs for the Beyla
@@ -12,7 +15,10 @@ Correct:
     config: {data: {discovery: {services: [{k8s_namespace: demo}]}, otel_traces_export: {endpoint: ...}}}
 """
 
-from otelstack.validate.rules._knowledge import beyla_releases
+import difflib
+
+from otelstack.validate.finding import Problem
+from otelstack.validate.rules._beyla import deployments
 from otelstack.validate.rules.base import Context
 
 ID = "beyla-config"
@@ -21,13 +27,20 @@ GROUP = "helm"
 
 
 def check(ctx: Context):
-    from otelstack.knowledge.beyla_config import check as check_config
+    from otelstack.knowledge.beyla_config import check as check_config, knowledge
 
-    for release in beyla_releases(ctx):
-        source = release.source
-        if release.unchecked or release.version is None or source.values is None or source.values_unknown:
+    for beyla in deployments(ctx):
+        if beyla.unchecked or beyla.version is None:
             continue
-        if not isinstance(source.values.get(("config", "data")), dict):
-            continue
-        for problem in check_config(source.values, release.version, ("config", "data")):
-            yield problem
+        if beyla.config is not None:
+            yield from check_config(beyla.config, beyla.version, ())
+        names = set(knowledge().env_of(beyla.version).values()) | GENERAL_ENV
+        for name, (_, location) in beyla.env.items():
+            if name.startswith("BEYLA_") and name not in names:
+                close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+                yield Problem(location, f"Beyla {beyla.version} reads no environment variable {name}: it is ignored without a word",
+                              f"did you mean {close[0]}?" if close else "check the variable's name against Beyla's documentation")
+
+
+# Read by Beyla itself rather than mapped to one configuration key.
+GENERAL_ENV = {"BEYLA_CONFIG_PATH"}

@@ -15,7 +15,8 @@ Correct:
 
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
-from otelstack.validate.rules._knowledge import beyla_releases, chart_sources_by_status, collector_image
+from otelstack.validate.rules._beyla import deployments
+from otelstack.validate.rules._knowledge import chart_sources_by_status, collector_image
 from otelstack.validate.rules.base import Context
 
 ID = "knowledge-not-checked"
@@ -36,8 +37,8 @@ def check(ctx: Context):
             yield Problem(image.location, f"collector {collector.label}: components not checked: {image.unchecked}",
                           "set spec.image to a released collector image with its version tag" if not image.repository
                           else "pin a collector release otelstack knows, or regenerate the data (make data)")
-    for release in beyla_releases(ctx):
-        if release.unchecked and release.chart and release.version:
-            yield Problem(release.app.loc(*release.source.base, "targetRevision"),
-                          f"application {release.app.label}: Beyla configuration not checked: {release.unchecked} (Beyla from {release.how})",
+    for beyla in deployments(ctx):
+        if beyla.unchecked and beyla.version:
+            where = beyla.app.loc(*beyla.source.base, "targetRevision") if beyla.source is not None else beyla.location
+            yield Problem(where, f"{beyla.what}: Beyla configuration not checked: {beyla.unchecked} (Beyla from {beyla.version_note})",
                           "regenerate the data (make data) if this Beyla release is newer")
