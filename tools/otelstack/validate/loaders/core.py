@@ -47,11 +47,11 @@ class Loader:
     def load(self, discovery: Discovery) -> list[Skipped]:
         """Read every input with its carrier, then expand ApplicationSets and link the tree.
         Returns what was not read, with the reasons."""
-        self.skipped = list(discovery.skipped)
         for carrier in self.carriers.values():
             prepare = getattr(carrier, "prepare", None)  # a whole-tree look before reading (kustomization roots)
             if prepare is not None:
                 self.guard(Location(discovery.root), f"preparing {carrier.NAME}", prepare, self, discovery)
+        self.skipped = list(discovery.skipped)
         ordered = sorted(discovery.inputs, key=lambda i: self.carriers[i.carrier].ORDER)
         for item in ordered:
             if item.fs_path in self.generated:

@@ -18,6 +18,7 @@ anything else takes its nearest located ancestor, else the entry file.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import json
 import os
@@ -46,6 +47,7 @@ def claims(name: str) -> bool:
 class JsonnetState:
     imported: dict[str, str] = field(default_factory=dict)  # library fs path -> display of an entry that imported it
     unrendered: dict[str, str] = field(default_factory=dict)  # library fs path -> entry that imported it but was not rendered
+    literals: dict[str, dict[str, list[Location]]] = field(default_factory=dict)  # file -> where each literal is written
 
 
 def state(loader: Loader) -> JsonnetState:
@@ -88,8 +90,10 @@ def load(loader: Loader, item: Input) -> None:
             loader.skip(item.display, f"Jsonnet not rendered for {deployer.label}: {reason}")
     if not apps:
         variants.append(Variant(jpaths=(folder,)))
-    for variant in dict.fromkeys(variants):  # one evaluation per distinct set of inputs
-        _evaluate(loader, _jsonnet, item, entry, variant)
+    results = [_evaluate(loader, _jsonnet, item, entry, variant) for variant in dict.fromkeys(variants)]  # one run per distinct inputs
+    has_problem = any(problem.location.file == entry.path for _, problem in loader.platform.load_problems)
+    if not any(results) and not has_problem:
+        del loader.platform.files[entry.path]  # listed as skipped instead: nothing of it was checked
 
 
 def _selected(deployer: Deployer, fs_path: str) -> bool:
@@ -159,7 +163,8 @@ def _envsubst(text: str, env: dict[str, Any], what: str) -> str:
     return re.sub(r"\$\$|\$\{([^}]*)\}|\$([A-Za-z0-9_]+)", value, text)
 
 
-def _evaluate(loader: Loader, engine, item: Input, entry, variant: Variant) -> None:
+def _evaluate(loader: Loader, engine, item: Input, entry, variant: Variant) -> bool:
+    """Evaluate once; True when it gave objects to check."""
     imports: list[str] = []
 
     def importer(base: str, relative: str) -> tuple[str, bytes]:
@@ -181,7 +186,7 @@ def _evaluate(loader: Loader, engine, item: Input, entry, variant: Variant) -> N
         )
     except RuntimeError as exc:
         _failed(loader, item, variant, str(exc), imports)
-        return
+        return False
     tracked = state(loader)
     for path in imports:
         tracked.imported.setdefault(path, item.display)
@@ -192,18 +197,43 @@ def _evaluate(loader: Loader, engine, item: Input, entry, variant: Variant) -> N
     if len(objects) < len(documents):
         loader.skip(item.display, f"Jsonnet{where}: {len(documents) - len(objects)} of its {len(documents)} values are not Kubernetes objects: not checked")
     if not objects:
-        return
+        return False
     index = LiteralIndex(loader, [item.fs_path, *dict.fromkeys(imports)])
     folder = variant.deployer.folder if variant.deployer else os.path.dirname(item.fs_path)
     for position, data in objects:
         locations = index.locate(data)
         locations.setdefault((), locations.get(("kind",), Location(entry.path)))
         loader.guard(locations[()], f"reading {item.display}", add_object, loader, entry, position, data, None, folder, locations)
+    return True
+
+
+IMPORT = re.compile(r"\bimport(?:str|bin)?\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")")
+
+
+def _written_imports(path: str, jpaths: tuple[str, ...], seen: set[str]) -> None:
+    """The files an entry imports as written (evaluation is lazy: a failed one did not reach them all)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return
+    for match in IMPORT.finditer(text):
+        relative = match.group(1) or match.group(2)
+        for base in (os.path.dirname(path), *jpaths):
+            candidate = os.path.normpath(os.path.join(base, relative))
+            if os.path.isfile(candidate):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    if candidate.endswith(LIBRARY_SUFFIX):
+                        _written_imports(candidate, jpaths, seen)
+                break
 
 
 def _failed(loader: Loader, item: Input, variant: Variant, message: str, imports: list[str]) -> None:
     tracked = state(loader)
-    for path in imports:
+    written: set[str] = set(imports)
+    _written_imports(item.fs_path, variant.jpaths, written)
+    for path in sorted(written):
         tracked.unrendered.setdefault(path, item.display)
     first = message.strip().splitlines()[0] if message.strip() else "evaluation failed"
     missing = re.search(r"function parameter (\S+) not bound|undefined external variable: (\S+)|couldn't open import \"([^\"]+)\"", first)
@@ -243,44 +273,8 @@ class LiteralIndex:
     def __init__(self, loader: Loader, paths: list[str]) -> None:
         self.places: dict[str, list[Location]] = {}
         for path in paths:
-            if not os.path.isfile(path):
-                continue
-            kind = "jsonnet" if path.endswith((SUFFIX, LIBRARY_SUFFIX)) else "yaml"
-            file = source_file(loader, path, kind)
-            if kind == "jsonnet":
-                self._jsonnet(file.path, file.text)
-            else:
-                self._yaml(file.path, file.text)
-
-    def _add(self, text: str, location: Location) -> None:
-        self.places.setdefault(text, []).append(location)
-
-    def _jsonnet(self, display: str, text: str) -> None:
-        starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        import bisect
-
-        for match in _TOKENS.finditer(text):
-            group = 1 if match.group(1) is not None else 2 if match.group(2) is not None else 3 if match.group(3) else 0
-            if not group:
-                continue
-            offset = match.start(group)
-            line = bisect.bisect_right(starts, offset)
-            column = offset - starts[line - 1] + 1
-            value = match.group(group)
-            if group in (1, 2):
-                value = re.sub(r"\\(.)", r"\1", value)
-            self._add(value, Location(display, line, column, line, column + len(match.group(group))))
-
-    def _yaml(self, display: str, text: str) -> None:
-        from otelstack.yamlsource import load_yaml
-
-        for doc in load_yaml(text, display).documents:
-            for path, value in walk(doc.data):
-                if isinstance(value, str):
-                    self._add(value, doc.locations.get(path, Location(display)))
-            for path, location in doc.key_locations.items():
-                if isinstance(path[-1], str):
-                    self._add(path[-1], location)
+            for text, places in _literals(loader, path).items():
+                self.places.setdefault(text, []).extend(places)
 
     def locate(self, data: Any) -> dict[Path, Location]:
         found: dict[Path, Location] = {}
@@ -294,3 +288,38 @@ class LiteralIndex:
                 if places is not None and len(places) == 1:
                     found[path] = places[0]
         return found
+
+
+def _literals(loader: Loader, path: str) -> dict[str, list[Location]]:
+    """The literals of one file, read once per run (an entry's libraries are shared)."""
+    cache = state(loader).literals
+    if path in cache:
+        return cache[path]
+    found: dict[str, list[Location]] = {}
+    cache[path] = found
+    if not os.path.isfile(path):
+        return found
+    jsonnet_file = path.endswith((SUFFIX, LIBRARY_SUFFIX))
+    file = source_file(loader, path, "jsonnet" if jsonnet_file else "yaml")
+    if jsonnet_file:
+        starts = [0] + [m.end() for m in re.finditer("\n", file.text)]
+        for match in _TOKENS.finditer(file.text):
+            group = next((g for g in (1, 2, 3) if match.group(g) is not None), 0)
+            if not group:
+                continue  # a comment
+            offset = match.start(group)
+            line = bisect.bisect_right(starts, offset)
+            column = offset - starts[line - 1] + 1
+            text = match.group(group) if group == 3 else re.sub(r"\\(.)", r"\1", match.group(group))
+            found.setdefault(text, []).append(Location(file.path, line, column, line, column + len(match.group(group))))
+    else:  # YAML the Jsonnet imports with importstr
+        from otelstack.yamlsource import load_yaml
+
+        for doc in load_yaml(file.text, file.path).documents:
+            for value_path, value in walk(doc.data):
+                if isinstance(value, str):
+                    found.setdefault(value, []).append(doc.locations.get(value_path, Location(file.path)))
+            for key_path, location in doc.key_locations.items():
+                if isinstance(key_path[-1], str):
+                    found.setdefault(key_path[-1], []).append(location)
+    return found

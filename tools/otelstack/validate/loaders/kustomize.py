@@ -159,9 +159,10 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
     for kustomization in tracked.by_folder.values():
         tracked.listed.update(kustomization.bases)
         consumed.update(kustomization.files)
-    consumed_folders = tuple(folder + os.sep for folder in consumed if os.path.isdir(folder))
-    discovery.inputs = [item for item in discovery.inputs
-                        if item.carrier == NAME or not (item.fs_path in consumed or item.fs_path.startswith(consumed_folders))]
+    discovery.inputs = [item for item in discovery.inputs if item.carrier == NAME or item.fs_path not in consumed]
+    # files no carrier reads alone (a generator's .properties) are read through the kustomization
+    consumed_displays = {loader.display(path) for path in consumed}
+    discovery.skipped = [s for s in discovery.skipped if s.file not in consumed_displays]
     chart_homes = [os.path.dirname(path) for path in consumed if path.endswith(os.sep + "Chart.yaml")]
     if chart_homes:  # a chart vendored for helmCharts is rendered by its kustomization, not on its own
         discovery.inputs = [item for item in discovery.inputs if item.fs_path not in chart_homes]
@@ -179,7 +180,7 @@ def load(loader: Loader, item: Input) -> None:
         loader.skip(item.display, "a kustomize Component that no kustomization of the tree uses: not rendered")
         return
     closure = _closure(kustomization)
-    reason = _offline_reason(closure)
+    reason = _offline_reason(loader, kustomization, closure)
     if reason:
         _not_rendered(loader, item, closure, reason)
         return
@@ -215,23 +216,23 @@ def _closure(root: Kustomization) -> list[Kustomization]:
     return list(seen.values())
 
 
-def _offline_reason(closure: list[Kustomization]) -> str:
+def _offline_reason(loader: Loader, root: Kustomization, closure: list[Kustomization]) -> str:
     for kustomization in closure:
-        name = os.path.basename(kustomization.file)
+        who = "it" if kustomization is root else f"its base {loader.display(kustomization.folder)}/"
         if kustomization.problem:
-            return kustomization.problem
+            return f"{who}: {kustomization.problem}: not rendered"
         if kustomization.remote:
-            return f"{name} in {kustomization.folder}: refers to {kustomization.remote[0]}, which kustomize downloads at build time: not rendered offline"
+            return f"{who} refers to {kustomization.remote[0]}, which kustomize downloads at build time: not rendered offline"
         if kustomization.charts:
-            return (f"{name} in {kustomization.folder}: helmCharts {kustomization.charts[0]} is not vendored under its chart home "
+            return (f"{who} inflates the Helm chart {kustomization.charts[0]}, which is not vendored under its chart home "
                     "(kustomize --enable-helm downloads it): not rendered offline")
     return ""
 
 
 def _not_rendered(loader: Loader, item: Input, closure: list[Kustomization], reason: str) -> None:
     root = os.path.dirname(item.fs_path)
-    loader.skip(loader.display(root) + "/", reason.replace(root + os.sep, "").replace(root, "."))
-    if item.display in loader.platform.files:
+    loader.skip(loader.display(root) + "/", reason)
+    if item.display in loader.platform.files and not any(o.folder == root for o in loader.platform.objects):
         del loader.platform.files[item.display]
     for kustomization in closure:
         for path in [kustomization.file, *kustomization.files]:
