@@ -65,6 +65,8 @@ class KustomizeState:
     by_folder: dict[str, Kustomization] = field(default_factory=dict)
     listed: set[str] = field(default_factory=set)  # folders another kustomization of the tree lists
     documents: dict[str, list] = field(default_factory=dict)  # source file -> its located YAML documents
+    items: list[Input] = field(default_factory=list)  # the kustomization files of the tree
+    renders: dict[str, list] | None = None  # kustomization file -> its Renders, once planned and run
 
 
 def kustomization_file(folder: str) -> str | None:
@@ -153,6 +155,7 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
     tracked = state(loader)
     for item in discovery.inputs:
         if item.carrier == NAME:
+            tracked.items.append(item)
             folder = os.path.dirname(item.fs_path)
             tracked.by_folder[folder] = read_kustomization(folder, item.fs_path)
     consumed: set[str] = set()
@@ -168,36 +171,124 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
         discovery.inputs = [item for item in discovery.inputs if item.fs_path not in chart_homes]
 
 
+@dataclass
+class Render:
+    """One `kubectl kustomize` of a root (for one application, or for none), or why not."""
+
+    item: Input
+    root: Kustomization
+    closure: list[Kustomization]
+    deployer: Deployer | None = None
+    argv: list[str] = field(default_factory=list)
+    wrapper: dict = field(default_factory=dict)
+    reason: str = ""  # not rendered, and why
+    scratch: str = ""  # where the wrapper was: origin paths are relative to it
+    output: str = ""
+    error: str = ""  # the engine failed with this message
+    unfinished: str = ""  # the engine did not finish
+
+
 def load(loader: Loader, item: Input) -> None:
+    tracked = state(loader)
+    if tracked.renders is None:
+        # every root at once: the engine runs overlap, the model is built in order
+        tracked.renders = {}
+        for each in tracked.items:
+            tracked.renders[each.fs_path] = _plan(loader, each)
+        _run_all([r for plans in tracked.renders.values() for r in plans if not r.reason])
+    for planned in tracked.renders.get(item.fs_path) or []:
+        _apply(loader, planned)
+
+
+def _plan(loader: Loader, item: Input) -> list[Render]:
     folder = os.path.dirname(item.fs_path)
     tracked = state(loader)
     kustomization = tracked.by_folder.get(folder) or read_kustomization(folder, item.fs_path)
     apps = deployers(loader, folder)
     if folder in tracked.listed and not apps:
-        return  # read through the kustomizations that build on it
-    source_file(loader, item.fs_path, "yaml")
-    if kustomization.kind == "Component" and not apps:
-        loader.skip(item.display, "a kustomize Component that no kustomization of the tree uses: not rendered")
-        return
+        return []  # read through the kustomizations that build on it
     closure = _closure(kustomization)
+    if kustomization.kind == "Component" and not apps:
+        return [Render(item, kustomization, closure, reason="a kustomize Component that no kustomization of the tree uses: not rendered")]
     reason = _offline_reason(loader, kustomization, closure)
+    kubectl = rendered.tool("kubectl") if not reason else None
+    if not reason and kubectl is None:
+        reason = "kubectl is not installed (make setup puts it in .tools/bin): not rendered"
+    helm = rendered.tool("helm") if not reason and any(k.uses_helm for k in closure) else None
+    if not reason and helm is None and any(k.uses_helm for k in closure):
+        reason = "its helmCharts need helm, which is not installed: not rendered"
     if reason:
-        _not_rendered(loader, item, closure, reason)
-        return
-    kubectl = rendered.tool("kubectl")
-    if kubectl is None:
-        _not_rendered(loader, item, closure, "kubectl is not installed (make setup puts it in .tools/bin): not rendered")
-        return
-    helm = rendered.tool("helm") if any(k.uses_helm for k in closure) else None
-    if any(k.uses_helm for k in closure) and helm is None:
-        _not_rendered(loader, item, closure, "its helmCharts need helm, which is not installed: not rendered")
-        return
+        return [Render(item, kustomization, closure, reason=reason)]
+    plans = []
     for deployer in apps or [None]:
         options = _options(deployer, kustomization) if deployer else {}
         if isinstance(options, str):
-            _not_rendered(loader, item, closure, options)
+            plans.append(Render(item, kustomization, closure, deployer, reason=options))
             continue
-        _render(loader, item, kustomization, closure, deployer, options, kubectl, helm)
+        argv = [kubectl, "kustomize"] + (["--enable-helm", "--helm-command", helm] if helm else [])
+        plans.append(Render(item, kustomization, closure, deployer, argv, options))
+    return plans
+
+
+def _run_all(renders: list[Render]) -> None:
+    if len(renders) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(renders), os.cpu_count() or 2)) as pool:
+            list(pool.map(_run, renders))
+    else:
+        for render in renders:
+            _run(render)
+
+
+def _run(render: Render) -> None:
+    """Build through a wrapper kustomization in a scratch folder: it asks for origin annotations and
+    carries the application's options, and the tree is never written to."""
+    from otelstack.external import CommandFailed
+
+    with tempfile.TemporaryDirectory(prefix="otelstack-kustomize-") as scratch:
+        options = dict(render.wrapper)
+        wrapper = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+                   "resources": [os.path.relpath(render.root.folder, scratch)], "buildMetadata": ["originAnnotations"]}
+        components = options.pop("components", None)
+        if components:
+            wrapper["components"] = [os.path.relpath(c, scratch) for c in components]
+        wrapper.update(options)
+        with open(os.path.join(scratch, "kustomization.yaml"), "w", encoding="utf-8") as handle:
+            yaml.safe_dump(wrapper, handle, sort_keys=False)
+        render.scratch = scratch
+        try:
+            result = rendered.runner().run(render.argv[:2] + [scratch] + render.argv[2:], cwd=scratch, check=False,
+                                           timeout=rendered.ENGINE_TIMEOUT)
+        except (CommandFailed, OtelstackError) as exc:
+            render.unfinished = tail(exc.message)
+            return
+        if result.ok:
+            render.output = result.stdout
+        else:
+            render.error = _engine_message(result.stderr or result.stdout, render.root.folder)
+
+
+def _apply(loader: Loader, render: Render) -> None:
+    item, closure = render.item, render.closure
+    if render.reason:
+        _not_rendered(loader, item, closure, render.reason)
+    elif render.unfinished:
+        _not_rendered(loader, item, closure, f"kubectl kustomize did not finish: {render.unfinished}")
+    elif render.error and ("is not in or below" in render.error or "security; file" in render.error):
+        _not_rendered(loader, item, closure, "it reads files outside its folder, which kustomize allows only with "
+                      "--load-restrictor LoadRestrictionsNone (Argo CD's kustomize.buildOptions, not in the tree): not rendered")
+    elif render.error:
+        by = f" for {render.deployer.label}" if render.deployer else ""
+        source_file(loader, item.fs_path, "yaml")
+        loader.problem("render-failed", Location(item.display), f"kustomization does not build{by}: {render.error}",
+                       "Argo CD fails to render it the same way (run `kubectl kustomize` in the folder)")
+        _not_rendered(loader, item, closure, "kubectl kustomize failed (see the render-failed finding)")
+    else:
+        for path in [k.file for k in closure] + [f for k in closure for f in k.files]:
+            if os.path.isfile(path) and not loader.display(path).startswith("../"):
+                source_file(loader, path, "yaml")
+        _add_output(loader, item, render.scratch, render.output, render.root)
 
 
 def _closure(root: Kustomization) -> list[Kustomization]:
@@ -232,7 +323,8 @@ def _offline_reason(loader: Loader, root: Kustomization, closure: list[Kustomiza
 def _not_rendered(loader: Loader, item: Input, closure: list[Kustomization], reason: str) -> None:
     root = os.path.dirname(item.fs_path)
     loader.skip(loader.display(root) + "/", reason)
-    if item.display in loader.platform.files and not any(o.folder == root for o in loader.platform.objects):
+    if item.display in loader.platform.files and not any(o.folder == root for o in loader.platform.objects) and not any(
+            p.location.file == item.display for _, p in loader.platform.load_problems):
         del loader.platform.files[item.display]
     for kustomization in closure:
         for path in [kustomization.file, *kustomization.files]:
@@ -295,45 +387,6 @@ def _image(entry: Any) -> dict:
     if digest:
         result["digest"] = digest
     return result
-
-
-def _render(loader: Loader, item: Input, root: Kustomization, closure: list[Kustomization], deployer: Deployer | None,
-            options: dict, kubectl: str, helm: str | None) -> None:
-    from otelstack.external import CommandFailed
-
-    location = Location(item.display)
-    with tempfile.TemporaryDirectory(prefix="otelstack-kustomize-") as scratch:
-        wrapper = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-                   "resources": [os.path.relpath(root.folder, scratch)], "buildMetadata": ["originAnnotations"]}
-        components = options.pop("components", None)
-        if components:
-            wrapper["components"] = [os.path.relpath(c, scratch) for c in components]
-        wrapper.update(options)
-        with open(os.path.join(scratch, "kustomization.yaml"), "w", encoding="utf-8") as handle:
-            yaml.safe_dump(wrapper, handle, sort_keys=False)
-        argv = [kubectl, "kustomize", scratch]
-        if helm is not None:
-            argv += ["--enable-helm", "--helm-command", helm]
-        try:
-            result = rendered.runner().run(argv, cwd=scratch, check=False, timeout=rendered.ENGINE_TIMEOUT)
-        except (CommandFailed, OtelstackError) as exc:
-            _not_rendered(loader, item, closure, f"kubectl kustomize did not finish: {tail(exc.message)}")
-            return
-        if not result.ok:
-            message = _engine_message(result.stderr or result.stdout, root.folder)
-            if "is not in or below" in message or "security; file" in message:
-                _not_rendered(loader, item, closure, "it reads files outside its folder, which kustomize allows only with "
-                              "--load-restrictor LoadRestrictionsNone (Argo CD's kustomize.buildOptions, not in the tree): not rendered")
-            else:
-                by = f" for {deployer.label}" if deployer else ""
-                loader.problem("render-failed", location, f"kustomization does not build{by}: {message}",
-                               "Argo CD fails to render it the same way (run `kubectl kustomize` in the folder)")
-                _not_rendered(loader, item, closure, "kubectl kustomize failed (see the render-failed finding)")
-            return
-        for path in [k.file for k in closure] + [f for k in closure for f in k.files]:
-            if os.path.isfile(path) and not loader.display(path).startswith("../"):
-                source_file(loader, path, "yaml")
-        _add_output(loader, item, scratch, result.stdout, root)
 
 
 def _engine_message(text: str, folder: str) -> str:
