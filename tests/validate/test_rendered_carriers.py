@@ -39,6 +39,15 @@ def skipped(report) -> dict[str, str]:
     return {s.file: s.reason for s in report.skipped if s.file != ".git/"}
 
 
+def _platform(root: Path):
+    from otelstack.validate.loaders import discover, loader
+    from otelstack.validate.model import Platform
+
+    platform = Platform(str(root))
+    skipped_ = loader(platform).load(discover([str(root)]))
+    return platform, skipped_
+
+
 class Spy:
     """The real process runner, recording what it ran."""
 
@@ -82,6 +91,29 @@ COLLECTOR = """
               receivers: [otlp]
               exporters: [debug]
 """
+
+
+
+
+def beyla_app(version: str, endpoint: str, server: str) -> str:
+    """An Argo CD Application of the Beyla chart that sends to `endpoint`."""
+    return textwrap.dedent(f"""
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {{name: beyla, namespace: argocd}}
+        spec:
+          project: default
+          source:
+            repoURL: https://grafana.github.io/helm-charts
+            chart: beyla
+            targetRevision: {version}
+            helm:
+              valuesObject:
+                env:
+                  OTEL_EXPORTER_OTLP_ENDPOINT: {endpoint}
+          destination: {{server: {server}, namespace: beyla}}
+          syncPolicy: {{syncOptions: [CreateNamespace=true]}}
+    """)
 
 
 # Jsonnet ----------------------------------------------------------------------------------------
@@ -211,20 +243,10 @@ def test_jsonnet_built_application_places_the_collector(tmp_path: Path):
         };
         app('collector', 'collector', 'opentelemetry')
     """
-    beyla = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: unrelated, namespace: opentelemetry}
-    """
-    root = tree(tmp_path, {"argocd/collector-app.jsonnet": app, "collector/collector.yaml": COLLECTOR, "collector/cm.yaml": beyla})
+    root = tree(tmp_path, {"argocd/collector-app.jsonnet": app, "collector/collector.yaml": COLLECTOR})
     report = validate([str(root)])
     assert [f for f in report.findings if f.severity.value == "error"] == []
-    from otelstack.validate.loaders import discover, loader
-    from otelstack.validate.model import Platform
-
-    platform = Platform(str(root))
-    discovery = discover([str(root)])
-    loader(platform).load(discovery)
+    platform, _ = _platform(root)
     (collector,) = platform.collectors
     assert collector.namespace == "opentelemetry"
     (application,) = platform.applications
@@ -283,15 +305,6 @@ OVERLAY = {
 }
 
 
-def _platform(root: Path):
-    from otelstack.validate.loaders import discover, loader
-    from otelstack.validate.model import Platform
-
-    platform = Platform(str(root))
-    skipped_ = loader(platform).load(discover([str(root)]))
-    return platform, skipped_
-
-
 def test_kustomize_overlay_rendered_once_and_its_files_not_checked_alone(tmp_path: Path, spy: Spy):
     root = tree(tmp_path, OVERLAY)
     report = validate([str(root)])
@@ -339,23 +352,7 @@ def test_kustomize_remote_base_and_helm_chart_download_are_skipped(tmp_path: Pat
 
 
 def test_kustomize_namespace_places_the_collector_for_wiring(tmp_path: Path):
-    beyla = """
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata: {name: beyla, namespace: argocd}
-        spec:
-          project: default
-          source:
-            repoURL: https://grafana.github.io/helm-charts
-            chart: beyla
-            targetRevision: 1.4.13
-            helm:
-              valuesObject:
-                env:
-                  OTEL_EXPORTER_OTLP_ENDPOINT: http://main-collector.NAMESPACE.svc.cluster.local:4317
-          destination: {server: https://kubernetes.default.svc, namespace: beyla}
-          syncPolicy: {syncOptions: [CreateNamespace=true]}
-    """
+    beyla = beyla_app("1.4.13", "http://main-collector.NAMESPACE.svc.cluster.local:4317", "https://kubernetes.default.svc")
     files = {"collector/collector.yaml": COLLECTOR, "collector/kustomization.yaml": "namespace: tracing\nresources: [collector.yaml]\n"}
     right = tree(tmp_path / "right", {**files, "apps/beyla.yaml": beyla.replace("NAMESPACE", "tracing")})
     wrong = tree(tmp_path / "wrong", {**files, "apps/beyla.yaml": beyla.replace("NAMESPACE", "obs")})
@@ -365,8 +362,9 @@ def test_kustomize_namespace_places_the_collector_for_wiring(tmp_path: Path):
     assert "did you mean http://main-collector.tracing.svc.cluster.local:4317" in report.findings[0].hint
 
 
-def test_kustomize_options_of_the_application_are_applied(tmp_path: Path):
-    app = """
+def kustomize_app(options: str) -> str:
+    """An Application deploying the kustomization in collector/ with `source.kustomize` options."""
+    return textwrap.dedent("""
         apiVersion: argoproj.io/v1alpha1
         kind: Application
         metadata: {name: collector, namespace: argocd}
@@ -376,12 +374,13 @@ def test_kustomize_options_of_the_application_are_applied(tmp_path: Path):
             repoURL: https://github.com/acme-example/platform
             targetRevision: v1.0.0
             path: collector
-            kustomize:
-              namespace: observability
-              namePrefix: prod-
-              commonLabels: {team: platform}
+            kustomize: OPTIONS
           destination: {server: https://kubernetes.default.svc, namespace: observability}
-    """
+    """).replace("OPTIONS", options)
+
+
+def test_kustomize_options_of_the_application_are_applied(tmp_path: Path):
+    app = kustomize_app("{namespace: observability, namePrefix: prod-, commonLabels: {team: platform}}")
     root = tree(tmp_path, {"argocd/collector.yaml": app, "collector/collector.yaml": COLLECTOR,
                            "collector/kustomization.yaml": "namespace: tracing\nresources: [collector.yaml]\n"})
     platform, _ = _platform(root)
@@ -392,20 +391,7 @@ def test_kustomize_options_of_the_application_are_applied(tmp_path: Path):
 
 
 def test_kustomize_options_not_reproduced_are_not_guessed(tmp_path: Path):
-    app = """
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata: {name: collector, namespace: argocd}
-        spec:
-          project: default
-          source:
-            repoURL: https://github.com/acme-example/platform
-            targetRevision: v1.0.0
-            path: collector
-            kustomize:
-              kubeVersion: "1.30"
-          destination: {server: https://kubernetes.default.svc, namespace: otel}
-    """
+    app = kustomize_app('{kubeVersion: "1.30"}')
     root = tree(tmp_path, {"argocd/collector.yaml": app, "collector/collector.yaml": COLLECTOR,
                            "collector/kustomization.yaml": "resources: [collector.yaml]\n"})
     report = validate([str(root)])
@@ -477,23 +463,8 @@ APP_OF_APPS = {
             syncOptions: [CreateNamespace=true]
         {{- end }}
     """,
-    "apps/templates/beyla.yaml": """
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata: {name: beyla, namespace: argocd}
-        spec:
-          project: default
-          source:
-            repoURL: https://grafana.github.io/helm-charts
-            chart: beyla
-            targetRevision: {{ .Values.beylaVersion | quote }}
-            helm:
-              valuesObject:
-                env:
-                  OTEL_EXPORTER_OTLP_ENDPOINT: http://main-collector.otel.svc.cluster.local:4317
-          destination: {server: "{{ .Values.server }}", namespace: beyla}
-          syncPolicy: {syncOptions: [CreateNamespace=true]}
-    """,
+    "apps/templates/beyla.yaml": beyla_app("{{ .Values.beylaVersion | quote }}", "http://main-collector.otel.svc.cluster.local:4317",
+                                           '"{{ .Values.server }}"'),
     "collector/collector.yaml": COLLECTOR,
 }
 
