@@ -413,6 +413,14 @@ def test_kustomize_failure_is_a_finding_with_the_engines_message(tmp_path: Path,
     assert recorded.calls[0][:2] == ("kubectl", "kustomize")
 
 
+def test_kustomization_with_a_syntax_error(tmp_path: Path, spy: Spy):
+    root = tree(tmp_path, {"collector/kustomization.yaml": "resources:\n  - collector.yaml\n namespace: [\n", "collector/collector.yaml": COLLECTOR})
+    report = validate([str(root)])
+    assert findings(report) == [("syntax-yaml", "collector/kustomization.yaml", 3)]
+    assert skipped(report)["collector/"].startswith("it: cannot read kustomization.yaml")
+    assert spy.calls == []
+
+
 def test_kustomize_load_restrictor_is_not_guessed(tmp_path: Path, monkeypatch):
     root = tree(tmp_path, {"collector/kustomization.yaml": "resources: [collector.yaml]\n", "collector/collector.yaml": COLLECTOR})
     recorded = RecordedRunner()

@@ -208,6 +208,10 @@ def _plan(loader: Loader, item: Input) -> list[Render]:
     if folder in tracked.listed and not apps:
         return []  # read through the kustomizations that build on it
     closure = _closure(kustomization)
+    if kustomization.problem and os.path.isfile(item.fs_path):  # its own file: a syntax finding, as for any YAML
+        file = source_file(loader, item.fs_path, "yaml")
+        for problem in load_yaml(file.text, file.path).problems:
+            loader.problem("syntax-yaml", problem.location, problem.message)
     if kustomization.kind == "Component" and not apps:
         return [Render(item, kustomization, closure, reason="a kustomize Component that no kustomization of the tree uses: not rendered")]
     reason = _offline_reason(loader, kustomization, closure)
