@@ -582,6 +582,7 @@ def test_other_charts_are_skipped_and_known_chart_copies_are_values(tmp_path: Pa
     })
     report = validate([str(root)], Options(only={"wiring-endpoint"}))
     assert skipped(report) == {"web/": "a Helm chart (its templates are not Argo CD applications): not rendered (helm lint checks a chart)"}
+    assert not [name for name in report.files if name.startswith("web/")]
     assert findings(report) == [("wiring-endpoint", "beyla/values.yaml", 3)]
     platform, _ = _platform(root)
     (deployment,) = platform.applications

@@ -92,6 +92,9 @@ def _known_charts(loader: Loader, item: Input, chart: Located) -> list[str]:
     from otelstack import charts
 
     names = {known.name for known in charts.all_charts()}
+    dependencies = [d for d in chart.get(("dependencies",)) or [] if isinstance(d, dict)]
+    if chart.get(("name",)) not in names and not any(d.get("name") in names for d in dependencies):
+        return []
     values_path = os.path.join(item.fs_path, VALUES_FILE)
     values_doc = None
     if os.path.isfile(values_path):
