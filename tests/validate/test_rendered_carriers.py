@@ -536,6 +536,7 @@ def test_app_of_apps_chart_without_helm_or_dependencies_is_skipped(tmp_path: Pat
     without(monkeypatch, "helm")
     report = validate([str(root)])
     assert skipped(report) == {"apps/": "a Helm chart of Argo CD applications: helm is not installed (make setup puts it in .tools/bin): not rendered"}
+    assert not [name for name in report.files if name.startswith("apps/")]
     monkeypatch.undo()
     (root / "apps" / "Chart.yaml").write_text("apiVersion: v2\nname: platform-apps\nversion: 0.1.0\ndependencies:\n"
                                              "  - {name: common, version: 2.0.0, repository: https://charts.example.com}\n")

@@ -57,6 +57,7 @@ def load(loader: Loader, item: Input) -> None:
     if chart is None:
         loader.skip(display + "/", "a Helm chart whose Chart.yaml is not a mapping: not read")
         return
+    before = (len(loader.platform.objects), len(loader.platform.applications))
     templates = _templates(folder)
     app_templates = [path for path, text in templates.items() if ARGO_KINDS.search(text) and "argoproj.io/" in text]
     known = _known_charts(loader, item, chart)
@@ -68,6 +69,9 @@ def load(loader: Loader, item: Input) -> None:
     else:
         what = "its templates are not Argo CD applications" if templates else "it has no templates"
         loader.skip(display + "/", f"a Helm chart ({what}): not rendered (helm lint checks a chart)")
+    nothing = before == (len(loader.platform.objects), len(loader.platform.applications))
+    if nothing and not any(p.location.file == chart_file.path for _, p in loader.platform.load_problems):
+        del loader.platform.files[chart_file.path]  # read only to tell what the chart is: it is listed as not read
 
 
 def _templates(folder: str) -> dict[str, str]:
@@ -237,6 +241,7 @@ def _render(loader: Loader, item: Input, display: str, helm: str, args: list[str
         else:
             loader.problem("render-failed", deployer.where(), f"helm template of {display} fails for {deployer.label}: {message}",
                            "Argo CD fails to render it the same way")
+            loader.skip(display + "/", "helm template failed (see the render-failed finding)")
         return
     for path in (os.path.join(item.fs_path, CHART_FILE), os.path.join(item.fs_path, VALUES_FILE), *_templates(item.fs_path)):
         if os.path.isfile(path):
