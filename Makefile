@@ -1,6 +1,6 @@
 # otelstack: `make validate` checks the bundled stack (no cluster), `make test` runs the tests.
-# Both bootstrap what they need: a virtualenv in .venv and, when helm is not on PATH, a helm
-# binary in .tools/bin.
+# Both bootstrap what they need: a virtualenv in .venv and, when helm or kubectl is not on PATH,
+# that binary in .tools/bin (validate renders local charts with helm, kustomizations with kubectl).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -19,7 +19,7 @@ DATA_ARGS ?=
 
 .PHONY: setup render validate plan apply smoke test lint bench doctor clean data data-check
 
-setup: $(VENV)/.installed $(TOOLS)/.helm
+setup: $(VENV)/.installed $(TOOLS)/.helm $(TOOLS)/.kubectl
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(TOOLS)/.helm: | $(VENV)/.installed
 	$(BIN)/python -m otelstack.toolchain install-helm --dest $(TOOLS)
+	touch $@
+
+$(TOOLS)/.kubectl: | $(VENV)/.installed
+	$(BIN)/python -m otelstack.toolchain install-kubectl --dest $(TOOLS)
 	touch $@
 
 render: setup

@@ -139,6 +139,57 @@ spec:
 '''
 
 
+JSONNET_LIBRARY = """{
+  collector(name, namespace, replicas):: {
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: { name: name, namespace: namespace },
+    spec: {
+      mode: 'deployment',
+      replicas: replicas,
+      config: {
+        receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } },
+        processors: { batch: {}, memory_limiter: { check_interval: '1s', limit_percentage: 80 } },
+        exporters: { debug: { verbosity: 'basic' } },
+        service: { pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['debug'] } } },
+      },
+    },
+  },
+}
+"""
+
+JSONNET_ENTRY = """local lib = import '../collector.libsonnet';
+[
+  lib.collector('jsonnet-{i}', 'otel-{i}', {replicas}),
+  {{ apiVersion: 'v1', kind: 'Namespace', metadata: {{ name: 'otel-{i}' }} }},
+]
+"""
+
+KUSTOMIZATION = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: tracing-{i}
+resources:
+  - namespace.yaml
+  - collector.yaml
+"""
+
+
+def generate_rendered(root: Path, entries: int) -> Path:
+    """Rendered carriers: `entries` Jsonnet entry files sharing a library, and `entries` kustomizations."""
+    (root / "jsonnet").mkdir(parents=True, exist_ok=True)
+    (root / "jsonnet" / "collector.libsonnet").write_text(JSONNET_LIBRARY)
+    for i in range(entries):
+        entry = root / "jsonnet" / f"env-{i:03d}"
+        entry.mkdir(parents=True, exist_ok=True)
+        (entry / "collector.jsonnet").write_text(JSONNET_ENTRY.format(i=i, replicas=1 + i % 3))
+        kustomization = root / "kustomize" / f"env-{i:03d}"
+        kustomization.mkdir(parents=True, exist_ok=True)
+        (kustomization / "kustomization.yaml").write_text(KUSTOMIZATION.format(i=i))
+        (kustomization / "namespace.yaml").write_text(f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tracing-{i}\n")
+        (kustomization / "collector.yaml").write_text(COLLECTOR.format(i=i, replicas=1 + i % 3).replace("  namespace: otel\n", ""))
+    return root
+
+
 def generate(root: Path, environments: int) -> Path:
     for i in range(environments):
         env = root / "environments" / f"env-{i:03d}"

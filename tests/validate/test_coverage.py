@@ -37,7 +37,7 @@ def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path
     assert payload["summary"]["files"] == 0 and payload["summary"]["skipped"] == 4
     reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
     assert reasons == {"deploy.sh": "unsupported file type (.sh)", "README.md": "unsupported file type (.md)",
-                       "collector.yaml.tpl": "unsupported file type (.tpl)", ".argocd/": "hidden directory"}
+                       "collector.yaml.tpl": "a template: rendered by envsubst/templatefile before use", ".argocd/": "hidden directory"}
     text = run_cli(["validate", str(tmp_path)]).out
     assert "not read:" in text and "hidden directory: .argocd/" in text and "0 files, 4 not read" in text
     strict = run_cli(["validate", str(tmp_path), "--strict"])

@@ -59,7 +59,7 @@ def _require_readable(paths: list[str], discovery) -> None:
             reason = next((s.reason for s in discovery.skipped if s.file == display), None)
             if reason is not None:
                 raise UsageError(f"{given}: otelstack cannot read this file ({reason})",
-                                 hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2) and otelstack.yaml")
+                                 hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2), Jsonnet (.jsonnet), kustomizations, Helm charts and otelstack.yaml")
 
 
 def run_rules(platform: Platform, options: Options, config=None) -> Report:

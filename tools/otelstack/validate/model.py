@@ -131,6 +131,7 @@ class KubeObject:
     file: SourceFile
     index: int  # document number in the file
     deployers: list[Application] = field(default_factory=list)  # the applications that sync it (one per cluster in a fleet)
+    folder: str = ""  # the source folder a rendered object comes from (a kustomization root), when not its file's
 
     @property
     def api_version(self) -> Any:

@@ -41,11 +41,16 @@ class Loader:
         self.yaml_cache: dict[str, YamlDocuments] = {}
         self.values_files: set[str] = set()  # absolute paths read as Helm values
         self.skipped: list[Skipped] = []
+        self.state: dict[str, Any] = {}  # per-carrier working data of this run, keyed by carrier NAME
 
     # Entry ------------------------------------------------------------------------------------
     def load(self, discovery: Discovery) -> list[Skipped]:
         """Read every input with its carrier, then expand ApplicationSets and link the tree.
         Returns what was not read, with the reasons."""
+        for carrier in self.carriers.values():
+            prepare = getattr(carrier, "prepare", None)  # a whole-tree look before reading (kustomization roots)
+            if prepare is not None:
+                self.guard(Location(discovery.root), f"preparing {carrier.NAME}", prepare, self, discovery)
         self.skipped = list(discovery.skipped)
         ordered = sorted(discovery.inputs, key=lambda i: self.carriers[i.carrier].ORDER)
         for item in ordered:
@@ -227,8 +232,8 @@ class Loader:
         platform = self.platform
         by_dir: dict[str, list[KubeObject]] = {}
         for obj in platform.objects:
-            if obj.file.fs_path:
-                by_dir.setdefault(os.path.dirname(obj.file.fs_path), []).append(obj)
+            if obj.folder or obj.file.fs_path:  # a rendered object belongs to the folder it was rendered from
+                by_dir.setdefault(obj.folder or os.path.dirname(obj.file.fs_path), []).append(obj)
         for app in platform.applications:
             self.guard(app.loc(), f"linking application {shown(app.label)}", self._link_app, app, by_dir)
         for obj in platform.objects:

@@ -80,6 +80,9 @@ def discover(paths: list[str], carriers) -> Discovery:
     for given in paths:
         if not os.path.exists(given):
             raise UsageError(f"{given}: no such file or directory")
+    # A file inside a folder a carrier reads whole (a Helm chart's template) stands for that folder:
+    # the result must not depend on which of them the user names.
+    paths = [enclosing_claim(os.path.abspath(p), carriers) or p if os.path.isfile(p) else p for p in paths]
     root = common_root(paths)
     found = Discovery(root)
     seen: set[str] = set()
@@ -124,8 +127,33 @@ def discover(paths: list[str], carriers) -> Discovery:
     return found
 
 
+def enclosing_claim(path: str, carriers) -> str | None:
+    """The nearest folder above `path` that a carrier claims whole, up to the repository's top."""
+    directory = os.path.dirname(path)
+    while True:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            return None
+        if any(getattr(c, "claims_directory", None) and c.claims_directory(directory, names) for c in carriers):
+            return directory
+        parent = os.path.dirname(directory)
+        if ".git" in names or parent == directory:
+            return None
+        directory = parent
+
+
+# Files that are knowingly not read, with the reason (beyond "unsupported file type").
+NOT_READ_SUFFIXES = {
+    ".tpl": "a template: rendered by envsubst/templatefile before use",
+    ".tftpl": "a template: rendered by envsubst/templatefile before use",
+}
+
+
 def unsupported_reason(name: str) -> str:
     suffix = os.path.splitext(name)[1]
     if name.startswith("."):
         return "hidden file"
+    if suffix in NOT_READ_SUFFIXES:
+        return NOT_READ_SUFFIXES[suffix]
     return f"unsupported file type ({suffix or 'no extension'})"

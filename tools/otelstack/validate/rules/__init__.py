@@ -14,7 +14,7 @@ from otelstack.validate.finding import Severity
 
 RULE_MODULES = (
     # syntax and loading
-    "syntax_hcl", "syntax_yaml", "syntax_jinja", "yaml_duplicate_key", "stack_definition", "render_stale", "internal_error",
+    "syntax_hcl", "syntax_yaml", "syntax_jinja", "render_failed", "yaml_duplicate_key", "stack_definition", "render_stale", "internal_error",
     # Argo CD applications
     "argocd_app_metadata", "argocd_app_destination", "argocd_app_project", "argocd_source_type", "argocd_source_chart_and_path", "argocd_unpinned_revision",
     "argocd_revision_range", "argocd_chart_version_prefix", "argocd_namespace_not_created", "argocd_values_file",

@@ -1,0 +1,16 @@
+local lib = import '_gateway.libsonnet';
+
+lib.gateway('edge', 'otel') + {
+  spec+: {
+    config+: {
+      service: {
+        pipelines: {
+          traces: {
+            receivers: ['otlp'],
+            exporters: ['debug', 'otlp/tempo'],  # expect: collector-undefined-component
+          },
+        },
+      },
+    },
+  },
+}
