@@ -30,6 +30,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     argocd_version: str | None = None
     registered_clusters: list[str] = field(default_factory=list)  # known to Argo CD, registered outside this tree
+    own_repositories: list[str] = field(default_factory=list)  # this platform's repositories besides the tree's git remotes
     external_secrets: list[str] = field(default_factory=list)  # "namespace/name" of Secrets created outside this tree
 
 
@@ -56,11 +57,11 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     doc = loaded.documents[0] if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError(f"{display} must be a mapping", location=Location(display))
-    unknown = set(data) - {"rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters", "externalSecrets"}
+    allowed = ("rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters", "ownRepositories", "externalSecrets")
+    unknown = set(data) - set(allowed)
     if unknown:
         key = sorted(unknown)[0]
-        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)),
-                         hint="allowed: rules, kubernetesVersion, argocdVersion, exclude, registeredClusters, externalSecrets")
+        raise UsageError(f"unknown key {key!r} in {display}", location=doc.key_location((key,)), hint=f"allowed: {', '.join(allowed)}")
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise UsageError(f"rules in {display} must map rule ids to off/error/warning/info", location=doc.location(("rules",)))
@@ -69,16 +70,21 @@ def load_config(root: str, explicit: str | None = None) -> Config:
             raise UsageError(f"rule {rule}: {setting!r} is not one of {', '.join(LEVELS)}", location=doc.location(("rules", rule)))
     version = data.get("kubernetesVersion")
     argocd = data.get("argocdVersion")
-    registered = data.get("registeredClusters") or []
-    if not isinstance(registered, list) or not all(isinstance(c, str) for c in registered):
-        raise UsageError(f"registeredClusters in {display} must be a list of cluster server URLs or names",
-                         location=doc.location(("registeredClusters",)))
-    external = data.get("externalSecrets") or []
-    if not isinstance(external, list) or not all(isinstance(s, str) and s.count("/") == 1 for s in external):
-        raise UsageError(f"externalSecrets in {display} must be a list of namespace/name",
-                         location=doc.location(("externalSecrets",)))
+    registered = _strings(data, doc, display, "registeredClusters", "cluster server URLs or names")
+    own = _strings(data, doc, display, "ownRepositories", "repository URLs")
+    external = _strings(data, doc, display, "externalSecrets", "namespace/name")
+    if not all(item.count("/") == 1 for item in external):
+        raise UsageError(f"externalSecrets in {display} must be a list of namespace/name", location=doc.location(("externalSecrets",)))
     return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
-                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None, registered, external)
+                  list(data.get("exclude") or []), str(argocd) if argocd is not None else None,
+                  registered_clusters=registered, own_repositories=own, external_secrets=external)
+
+
+def _strings(data: dict, doc, display: str, key: str, what: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise UsageError(f"{key} in {display} must be a list of {what}", location=doc.location((key,)))
+    return list(value)
 
 
 def parse_rule_options(options: tuple[str, ...]) -> dict[str, str]:

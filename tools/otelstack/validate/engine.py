@@ -35,6 +35,7 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
     config = load_config(discovery.root, options.config_path)
     discovery.exclude(config.exclude)
     platform = Platform(discovery.root)
+    platform.platform_repos |= set(config.own_repositories)  # before loading: values files of own sources are read
     for given in paths:  # validate may run on a subdirectory: the repository is found above it
         repository = find_repository(given)
         if repository is not None:
