@@ -1,8 +1,19 @@
+variable "cluster_token" {
+  type      = string
+  sensitive = true
+}
+
 resource "argocd_cluster" "staging" {
   server = "https://${var.staging_endpoint}"
   name   = "staging"
   metadata {
     labels = { env = "staging" }
+  }
+  config {
+    bearer_token = var.cluster_token
+    tls_client_config {
+      insecure = false
+    }
   }
 }
 
@@ -11,5 +22,11 @@ resource "argocd_cluster" "live" {
   name   = "live"
   metadata {
     labels = { env = "live" }
+  }
+  config {
+    bearer_token = var.cluster_token
+    tls_client_config {
+      insecure = false
+    }
   }
 }
