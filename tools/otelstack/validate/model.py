@@ -17,9 +17,9 @@ from typing import Any, Iterator
 from otelstack import charts, resources, wiring
 from otelstack.charts import ChartKnowledge
 from otelstack.gitrepo import normalize_url
-from otelstack.hcl import Encoded, FileRef, HeredocText
+from otelstack.hcl import Encoded, EncodedText, FileRef, HeredocText
 from otelstack.source import DocumentView, Located, Location, Path, Unknown, is_unknown
-from otelstack.yamlsource import load_yaml
+from otelstack.yamlsource import YamlDocuments, load_yaml
 
 
 @dataclass
@@ -404,20 +404,17 @@ def decode_values(value: Any, doc: Located, path: Path, file: SourceFile, read_f
         return read_file(value.path, doc.location(path))
     if isinstance(value, str):
         loc = doc.location(path)
-        if isinstance(value, HeredocText):
-            loaded = load_yaml(str(value), loc.file, line_offset=value.line_offset, indent=value.column_offset)
-        else:
-            line_offset, indent, column_offset = embedded_offsets(file, loc)
-            loaded = load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
+        loaded = load_embedded(value, file, loc)
         problems = [(p.location, p.message) for p in loaded.problems]
+        templated = isinstance(value, HeredocText) and value.templated
+        if templated and (problems or not loaded.documents):
+            return None, True, []  # YAML that only exists once Terraform renders it: not checked
         if not loaded.documents:
             return None, bool(problems), problems
         values = loaded.documents[0]
-        if isinstance(value, HeredocText) and value.holes:
-            _mark_holes(values, value)
         if not isinstance(values.data, dict):
-            return None, False, problems + [(loc, "Helm values must be a YAML mapping")]
-        return values, False, problems
+            return None, templated, [] if templated else problems + [(loc, "Helm values must be a YAML mapping")]
+        return values, templated, problems
     return None, True, []
 
 
@@ -438,8 +435,28 @@ def embedded_offsets(file: SourceFile, loc: Location) -> tuple[int, int, int]:
     return loc.line - 1, 0, loc.column - 1
 
 
+def load_embedded(value: str, file: SourceFile, loc: Location) -> YamlDocuments:
+    """YAML written inside another file: a heredoc (or a rendered template) at its own lines, with
+    the values Terraform fills in unknown; a string at the position of the value holding it."""
+    if isinstance(value, EncodedText):
+        return YamlDocuments(value.document.file, [value.document])
+    if isinstance(value, HeredocText):
+        loaded = load_yaml(str(value), value.file or loc.file, line_offset=value.line_offset, indent=value.column_offset)
+        if value.holes:
+            for document in loaded.documents:
+                _mark_holes(document, value)
+        return loaded
+    # a string bound from another file (a module call's argument) sits at its own position there
+    line_offset, indent, column_offset = embedded_offsets(file, loc) if loc.file == file.path else (loc.line - 1, 0, loc.column - 1)
+    return load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
+
+
 def _mark_holes(values: Located, heredoc: HeredocText) -> None:
     holes = [(heredoc.line_offset + line, start + heredoc.column_offset, end + heredoc.column_offset) for line, start, end in heredoc.holes]
+
+    def overlaps(loc: Location) -> bool:
+        end = (loc.end_line, loc.end_column) if (loc.end_line, loc.end_column) > (loc.line, loc.column) else (loc.line, loc.column + 1)
+        return any((loc.line, loc.column) < (line, stop) and (line, start) < end for line, start, stop in holes)
 
     def visit(node: Any, path: Path) -> Any:
         if isinstance(node, dict):
@@ -447,7 +464,7 @@ def _mark_holes(values: Located, heredoc: HeredocText) -> None:
         if isinstance(node, list):
             return [visit(v, path + (i,)) for i, v in enumerate(node)]
         loc = values.locations.get(path)
-        if loc is not None and any(loc.line == line and loc.column < end and start < max(loc.end_column, loc.column + 1) for line, start, end in holes):
+        if loc is not None and overlaps(loc):
             return Unknown(str(node))
         return node
 
