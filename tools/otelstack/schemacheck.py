@@ -116,9 +116,12 @@ def check(
     if problems:  # the validator takes JSON, whose keys are strings: check the rest with the keys as text
         instance = _string_keys(instance)
     reported = {(p.path[:-1], _key_text(p.path[-1])) for p in problems}
+    unknown: list[Path] = []
+    instance = _json_values(instance, (), unknown)
     for error in validator.iter_errors(instance):
         problems.extend(p for p in _describe(error, doc, schema, resolve, base, instance)
-                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported))
+                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported)
+                        and not any(p.path[len(base):len(base) + len(u)] == u for u in unknown))
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
     return problems
 
@@ -135,6 +138,21 @@ def _non_string_keys(value: Any, doc: Located, base: Path, rel: Path):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _non_string_keys(item, doc, base, rel + (index,))
+
+
+def _json_values(value: Any, path: Path, unknown: list[Path]) -> Any:
+    """Plain JSON values for the validator: text subclasses as text; a value only known at apply
+    time as null, its path noted so that nothing is reported about it (not checked)."""
+    if isinstance(value, dict):
+        return {key: _json_values(item, path + (key,), unknown) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_values(item, path + (index,), unknown) for index, item in enumerate(value)]
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    unknown.append(path)
+    return None
 
 
 def _key_text(key: Any) -> str:
