@@ -22,7 +22,7 @@ RULE_MODULES = (
     "argocd_cluster_in_cluster", "argocd_wait_timeouts", "argocd_ref_source_path", "argocd_destination_unregistered", "argocd_crd_ordering", "tf_argocd_schema",
     # Helm values against the pinned chart version
     "helm_chart_version_unknown", "helm_values_unknown_key", "helm_values_type", "helm_values_ignored", "helm_values_k8s_schema",
-    "beyla_git_tag_version", "operator_cert_manager", "operator_collector_image",
+    "beyla_git_tag_version", "operator_cert_manager", "operator_collector_image", "helm_release_unpinned",
     # Kubernetes schemas
     "k8s_schema", "k8s_unknown_kind",
     # collector configuration
