@@ -145,10 +145,12 @@ def test_for_each_over_known_values_expands_each_instance(tmp_path: Path):
           }
         }
     """})
-    platform, _ = _load(tmp_path)
+    platform, skipped = _load(tmp_path)
     apps = {app.address: app for app in platform.applications}
     assert sorted(apps) == ['argocd_application.apps["ingest-api"]', 'argocd_application.apps["ingest-worker"]',
                             "argocd_application.unknown"]
+    assert skipped == {("apps.tf", "argocd_application.unknown: for_each is known at apply time only: "
+                                   "read once, with each.key and each.value unknown")}
     worker = apps['argocd_application.apps["ingest-worker"]']
     assert worker.name == "ingest-worker" and worker.sources[0].path == "ingest/worker"
     assert worker.loc("spec", "sources", 0, "path")[:2] == ("apps.tf", 4)  # in the locals map

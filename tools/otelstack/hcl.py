@@ -878,13 +878,14 @@ _BINARY = {
 }
 
 
-def _fully_known(value: Any) -> bool:
+def fully_known(value: Any) -> bool:
+    """True when a value is fully known: nothing inside is known at apply time only, or still to be read."""
     if isinstance(value, (Unknown, Encoded, FileRef, TemplateRef, Decoded)):
         return False
     if isinstance(value, dict):
-        return all(_fully_known(v) for v in value.values())
+        return all(fully_known(v) for v in value.values())
     if isinstance(value, list):
-        return all(_fully_known(v) for v in value)
+        return all(fully_known(v) for v in value)
     return True
 
 
@@ -924,7 +925,7 @@ def _call(name: str, args: list[Any], unknown: Unknown) -> Any:
         return args[2] if len(args) == 3 else unknown
     if name == "element" and len(args) == 2 and isinstance(args[0], list) and args[0] and isinstance(args[1], int):
         return args[0][args[1] % len(args[0])]
-    if name == "length" and len(args) == 1 and isinstance(args[0], (list, dict, str)) and _fully_known(args[0]):
+    if name == "length" and len(args) == 1 and isinstance(args[0], (list, dict, str)) and fully_known(args[0]):
         return len(args[0])
     if name in ("keys", "values") and len(args) == 1 and isinstance(args[0], dict):
         return sorted(args[0]) if name == "keys" else [args[0][k] for k in sorted(args[0])]
@@ -937,7 +938,7 @@ def _call(name: str, args: list[Any], unknown: Unknown) -> Any:
         return unknown
     if name == "try" and args:
         # the first argument that evaluates: a known one is that value, an unknown one may fail or not
-        return args[0] if _fully_known(args[0]) else unknown
+        return args[0] if fully_known(args[0]) else unknown
     if name == "format" and args and isinstance(args[0], str) and all(_known_scalar(a) for a in args[1:]):
         return _format(args[0], args[1:], unknown)
     return unknown

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from otelstack import charts, resources, wiring
 from otelstack.charts import ChartKnowledge
 from otelstack.gitrepo import normalize_url
-from otelstack.hcl import Encoded, EncodedText, FileRef, HeredocText
+from otelstack.hcl import Encoded, EncodedText, FileRef, HeredocText, fully_known
 from otelstack.source import DocumentView, Located, Location, Path, Unknown, is_unknown
 from otelstack.yamlsource import YamlDocuments, load_yaml
 
@@ -308,7 +308,13 @@ def normalize_terraform(raw: Located, schema: dict | None = None) -> Located:
     out = Located({}, raw.file)
     moves: dict[Path, Path] = {(): ()}
     _translate_block(raw.data, (), out.data, (), schema or tf_application_schema(), moves)
-    # One pass over the locations: each follows the longest moved prefix of its path.
+    move_locations(raw, out, moves)
+    return out
+
+
+def move_locations(raw: Located, out: Located, moves: dict[Path, Path]) -> None:
+    """The locations of a block translated to another shape: in one pass, each follows the
+    longest moved prefix of its path."""
     for table, target in ((raw.locations, out.locations), (raw.key_locations, out.key_locations)):
         for path, loc in table.items():
             for cut in range(len(path), -1, -1):
@@ -316,7 +322,6 @@ def normalize_terraform(raw: Located, schema: dict | None = None) -> Located:
                 if moved is not None:
                     target[moved + path[cut:]] = loc
                     break
-    return out
 
 
 def _translate_block(data: Any, rpath: Path, target: dict, opath: Path, schema: dict, moves: dict[Path, Path]) -> None:
@@ -473,13 +478,7 @@ def _mark_holes(values: Located, heredoc: HeredocText) -> None:
 
 def known(value: Any) -> bool:
     """True when a value is fully known: no Unknown anywhere inside."""
-    if is_unknown(value) or isinstance(value, (Encoded, FileRef)):
-        return False
-    if isinstance(value, dict):
-        return all(known(v) for v in value.values())
-    if isinstance(value, list):
-        return all(known(v) for v in value)
-    return True
+    return fully_known(value)
 
 
 def identify_sources(app: Application) -> None:

@@ -26,7 +26,7 @@ from otelstack.hcl import Decoded, Encoded, EncodedText, FileRef, HeredocText, T
 from otelstack.source import Located, Location, Path, Unknown
 from otelstack.validate.loaders import kubernetes
 from otelstack.validate.loaders.terraform_modules import Resource
-from otelstack.validate.model import SourceFile, camel, load_embedded
+from otelstack.validate.model import SourceFile, camel, load_embedded, move_locations
 from otelstack.yamlsource import load_yaml
 
 _FEED = re.compile(r"\bdata\.(kubectl_file_documents|kubectl_path_documents|kubectl_kustomize_documents)\.([A-Za-z0-9_-]+)")
@@ -257,13 +257,7 @@ def read_typed(res: Resource) -> None:
     moves: dict[Path, Path] = {}
     data = _convert(raw.data, spec["body"], (), (), moves, set(schema["integers"]))
     doc = Located({"apiVersion": spec["apiVersion"], "kind": spec["kind"], **data}, raw.file)
-    for table, target in ((raw.locations, doc.locations), (raw.key_locations, doc.key_locations)):
-        for path, loc in table.items():
-            for cut in range(len(path), -1, -1):
-                moved = moves.get(path[:cut])
-                if moved is not None:
-                    target[moved + path[cut:]] = loc
-                    break
+    move_locations(raw, doc, moves)
     doc.locations[()] = raw.location(())
     _add(res, materialize(res, doc), res.file)
 

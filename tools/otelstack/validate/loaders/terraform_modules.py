@@ -58,6 +58,7 @@ class TerraformState:
         self.skips: set[tuple[str, str]] = set()
         self.documents: dict[str, int] = {}  # display path -> objects numbered so far (typed resources, manifests)
         self.texts: dict[str, SourceFile | None] = {}
+        self.excluded = {s.file for s in loader.skipped if s.reason.startswith("excluded by configuration")}
         self.pending: dict[str, str] = {}  # files Terraform reads in a way not evaluated here -> why (until a reader reads them)
 
     # Files ------------------------------------------------------------------------------------
@@ -221,6 +222,8 @@ class ModuleInstance:
     # Reading ------------------------------------------------------------------------------------
     def read_all(self) -> None:
         for file, parsed in self.files:
+            if file.path in self.state.excluded:
+                continue  # its locals and variables still count; its findings are not wanted
             self.state.register(file, parsed)
             self.read(file)
 
@@ -270,7 +273,13 @@ class ModuleInstance:
         base = parsed.evaluate_block(node, self.scope)
         if reader is None:
             unread[kind] += 1
-        for suffix, scope in self.instances(base, self.scope):
+        instances = self.instances(base, self.scope)
+        for_each = base.doc.data.get("for_each")
+        # (over a kubectl documents data source, the reader applies every document: nothing is left unknown)
+        if reader is not None and instances == [("", None)] and isinstance(for_each, Unknown) and "data.kubectl_" not in for_each.expression:
+            self.state.skip(file.path, f"{self.prefix}{kind}.{name}: for_each is known at apply time only: "
+                                       "read once, with each.key and each.value unknown")
+        for suffix, scope in instances:
             block = base if scope is None else parsed.evaluate_block(node, scope)
             loader.platform.terraform_resources.append(TerraformResource(kind, name, block.doc, file))
             if reader is not None:
