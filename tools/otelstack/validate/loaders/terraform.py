@@ -104,7 +104,8 @@ def finish(loader: Loader) -> None:
 
 
 def load(loader: Loader, item: Input) -> None:
-    text = loader.read(item, "syntax-hcl")
+    known = _state(loader).texts.get(item.fs_path)  # read once already, when preparing
+    text = known.text if known is not None else loader.read(item, "syntax-hcl")
     if text is not None:
         load_file(loader, SourceFile(item.display, item.fs_path, "hcl", text))
 
@@ -116,4 +117,4 @@ def load_file(loader: Loader, file: SourceFile) -> None:
     directory = os.path.dirname(file.fs_path) if file.fs_path else ""
     if directory and directory in state.called:
         return  # a module: read through the calls that give its variables values
-    state.root(file).read(file)
+    state.read_root(file)

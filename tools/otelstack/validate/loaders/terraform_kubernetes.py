@@ -105,7 +105,8 @@ def materialize(res: Resource, doc: Located) -> Located:
             inner = materialize(res, sub)
             return EncodedText(_dump(inner.data), inner)
         if isinstance(value, (FileRef, TemplateRef)):
-            return _text(res, value, doc.location(path))
+            # a collector's configuration is parsed (and its errors reported) where it is read
+            return _text(res, value, doc.location(path), report=path != ("spec", "config"))
         if isinstance(value, Decoded):
             found = documents(res, doc, path, "yamldecode()", value.text)
             if not found:
@@ -121,13 +122,17 @@ def materialize(res: Resource, doc: Located) -> Located:
     return doc
 
 
-def _text(res: Resource, value: Any, where: Location) -> Any:
+def _text(res: Resource, value: Any, where: Location, report: bool) -> Any:
+    """file()/templatefile() where a manifest wants text: the text, keeping the file's positions.
+    A YAML file read so is still checked for syntax (the YAML carrier leaves it to Terraform)."""
     if isinstance(value, TemplateRef):
         return res.module.state.render(value, where)
     file = _read_file(res, value.path)
     if file is None:
         res.module.state.skip(where.file, f"{res.address}: file({res.loader.display(value.path)}): no such file here: not checked")
         return Unknown(f"file({res.loader.display(value.path)!r})")
+    if report and file.path.endswith((".yaml", ".yml")):
+        _report(res, load_yaml(file.text, file.path).problems)
     return HeredocText(file.text, 0, 0, (), file.path)
 
 

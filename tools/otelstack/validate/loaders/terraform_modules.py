@@ -53,7 +53,7 @@ class TerraformState:
         self.readers = readers
         self.parsed: dict[tuple[str, str], ParsedHcl] = {}
         self.called: set[str] = set()  # module directories read through their calls
-        self.roots: dict[str, ModuleInstance] = {}
+        self.current_root: ModuleInstance | None = None  # discovery lists a directory's files together
         self.reported: set[str] = set()  # files whose syntax problems are reported
         self.skips: set[tuple[str, str]] = set()
         self.documents: dict[str, int] = {}  # display path -> objects numbered so far (typed resources, manifests)
@@ -148,14 +148,17 @@ class TerraformState:
         return render_template(file.text, file.path, file.fs_path, template.variables)
 
     # Module directories -------------------------------------------------------------------------
-    def root(self, file: SourceFile) -> "ModuleInstance":
+    def read_root(self, file: SourceFile) -> None:
+        """A file of a root module, with the locals and data sources of its directory. Syntax trees
+        are let go once read (a tree's node objects are many: the run should not hold them all)."""
         directory = os.path.dirname(file.fs_path) if file.fs_path else ""
-        instance = self.roots.get(directory)
-        if instance is None:
+        instance = self.current_root
+        if instance is None or instance.directory != directory or not directory:
             files = self.directory_files(directory) if directory else []
-            instance = self.roots[directory] = ModuleInstance(self, directory, files, None, "", ())
+            instance = self.current_root = ModuleInstance(self, directory, files, None, "", ())
         instance.include(file)
-        return instance
+        instance.read(file)
+        self.parsed.pop((file.fs_path or file.path, file.text), None)
 
     def note_calls(self, file: SourceFile) -> None:
         """The local module directories a file calls (before anything is read: a called
@@ -300,7 +303,7 @@ class ModuleInstance:
         if not os.path.isdir(directory):
             self.state.skip(file.path, f"module {name}: {self.state.loader.display(directory)} is not a directory here")
             return
-        if directory in self.stack or len(self.stack) >= MAX_MODULE_DEPTH:
+        if directory == self.directory or directory in self.stack or len(self.stack) >= MAX_MODULE_DEPTH:
             self.state.skip(file.path, f"module {name}: {self.state.loader.display(directory)} calls itself: read once")
             return
         self.state.called.add(directory)
