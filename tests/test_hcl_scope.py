@@ -137,3 +137,27 @@ def test_templatefile_renders_with_the_known_variables():
     assert values.data["exporters"] == {"otlphttp": {"endpoint": "http://c:4318"}}
     assert values.location(("exporters", "otlphttp", "endpoint")) == Location("values.yaml", 3, 15, 3, 28)
     assert isinstance(values.data["mode"], Unknown)
+
+
+def test_for_expressions_over_known_collections():
+    doc = _evaluate('locals {\n  apps = [{ name = "api", path = "p" }, { name = "web", path = "w" }]\n}\n'
+                    'resource "x" "y" {\n  by_name = { for app in local.apps : app.name => app.path }\n'
+                    '  upper = [for i, s in ["a", "", "b"] : "${i}:${upper(s)}" if s != ""]\n'
+                    '  grouped = { for app in local.apps : app.name => app... }\n  later = [for s in var.list : s]\n}\n',
+                    Scope("/repo", None, Locals()))
+    assert doc.data["by_name"] == {"api": "p", "web": "w"}
+    assert doc.location(("by_name", "web"))[:3] == ("modules/app/main.tf", 2, 64)  # where the path was written
+    assert doc.data["upper"] == ["0:A", "2:B"]
+    assert isinstance(doc.data["grouped"], Unknown) and isinstance(doc.data["later"], Unknown)
+
+
+def test_dynamic_blocks_over_known_values_become_the_blocks_they_generate():
+    scope = Scope("/repo", {"sets": _bound({"manager.replicas": "2", "preset": "application"}, 3)})
+    doc = _evaluate('resource "helm_release" "x" {\n  dynamic "set" {\n    for_each = var.sets\n    iterator = item\n'
+                    '    content {\n      name  = item.key\n      value = item.value\n    }\n  }\n'
+                    '  dynamic "set_list" {\n    for_each = var.unknown\n    content {\n      name = set_list.key\n    }\n  }\n'
+                    '  dynamic "ignore" {\n    for_each = []\n    content {\n      x = 1\n    }\n  }\n}\n', scope)
+    assert doc.data["set"] == [{"name": "manager.replicas", "value": "2"}, {"name": "preset", "value": "application"}]
+    assert doc.location(("set", 1, "name")) == Location("env/main.tf", 3, 5)  # each key: where the map was passed
+    assert list(doc.data["dynamic set_list"][0]["content"][0]) == ["name"]  # not known: its content stands for them
+    assert "ignore" not in doc.data and "dynamic ignore" not in doc.data

@@ -377,3 +377,43 @@ def test_a_typed_daemonset_keeps_the_positions_of_its_blocks(tmp_path: Path):
         Location("beyla.tf", 30, 26, 30, 30)
     report = validate([str(tmp_path)], Options(only={"k8s-schema"}))
     assert report.findings == []
+
+
+def test_dynamic_set_blocks_of_a_module_take_the_calls_map(tmp_path: Path):
+    _tree(tmp_path, {
+        "env/main.tf": """\
+            module "operator" {
+              source = "../modules/release"
+              settings = {
+                "manager.collectorImage.repository" = "otel/opentelemetry-collector-k8s"
+              }
+            }
+        """,
+        "modules/release/main.tf": """\
+            variable "settings" {
+              type    = map(string)
+              default = {}
+            }
+            resource "helm_release" "this" {
+              name       = "opentelemetry-operator"
+              repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart      = "opentelemetry-operator"
+              version    = "0.74.0"
+              dynamic "set" {
+                for_each = var.settings
+                content {
+                  name  = set.key
+                  value = set.value
+                }
+              }
+            }
+        """,
+    })
+    platform, _ = _load(tmp_path)
+    [app] = platform.applications
+    values = app.sources[0].values
+    assert values.data == {"manager": {"collectorImage": {"repository": "otel/opentelemetry-collector-k8s"}}}
+    assert not app.sources[0].values_unknown
+    assert values.location(("manager", "collectorImage", "repository"))[:2] == ("env/main.tf", 4)
+    report = validate([str(tmp_path)], Options(only={"operator-collector-image"}))
+    assert report.findings == []

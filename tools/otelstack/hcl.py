@@ -406,14 +406,14 @@ def _template_text(value: Any) -> str | None:
 
 
 class _Evaluator:
-    def __init__(self, parsed: ParsedHcl, scope: Scope | None) -> None:
+    def __init__(self, parsed: ParsedHcl, scope: Scope | None, depth: int = 0) -> None:
         self.parsed = parsed
         self.source = parsed.source
         self.display = parsed.display
         self.scope = scope
         self.module_dir = scope.module_dir if scope is not None and scope.module_dir else (
             os.path.dirname(parsed.fs_path) if parsed.fs_path else "")
-        self.depth = 0
+        self.depth = depth
         self.files_read: list[str] = []  # file()/templatefile() targets, in evaluation order
 
     # Blocks -------------------------------------------------------------------------------
@@ -446,20 +446,56 @@ class _Evaluator:
                 doc.key_locations[path] = _loc(self.display, name_node)
                 doc.data[name] = self.expression(expr, doc, path) if expr is not None else Unknown("")
             elif child.type == "block":
-                nested = self.block(child)
-                block.blocks.append(nested)
-                # `dynamic "helm" { content { ... } }` is kept as "dynamic helm": the block it generates
-                key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
-                items = doc.data.setdefault(key, [])
-                index = len(items)
-                items.append(nested.doc.data)
-                base: Path = (key, index)
-                doc.key_locations.setdefault((key,), _loc(self.display, child.children[0]))
-                doc.locations.setdefault((key,), _loc(self.display, child))
-                for p, loc in nested.doc.locations.items():
-                    doc.locations[base + p] = loc
-                for p, loc in nested.doc.key_locations.items():
-                    doc.key_locations[base + p] = loc
+                expanded = self._dynamic(child)
+                for nested in expanded if expanded is not None else [self.block(child)]:
+                    self._nest(block, child, nested)
+
+    def _nest(self, block: HclBlock, node, nested: HclBlock) -> None:
+        doc = block.doc
+        block.blocks.append(nested)
+        # `dynamic "helm" { content { ... } }` whose for_each is not known is kept as "dynamic helm":
+        # its content stands for the blocks it generates
+        key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
+        items = doc.data.setdefault(key, [])
+        index = len(items)
+        items.append(nested.doc.data)
+        base: Path = (key, index)
+        doc.key_locations.setdefault((key,), _loc(self.display, node.children[0]))
+        doc.locations.setdefault((key,), _loc(self.display, node))
+        for p, loc in nested.doc.locations.items():
+            doc.locations[base + p] = loc
+        for p, loc in nested.doc.key_locations.items():
+            doc.key_locations[base + p] = loc
+
+    def _dynamic(self, node) -> list[HclBlock] | None:
+        """The blocks a `dynamic` block generates when its for_each is known; None otherwise."""
+        type_name, labels = self.header(node)
+        if type_name != "dynamic" or not labels or self.depth >= MAX_DEPTH:
+            return None
+        body = next((c for c in node.children if c.type == "body"), None)
+        if body is None:
+            return None
+        attributes = {self.text(c.children[0]): next((e for e in c.children if e.type == "expression"), None)
+                      for c in body.children if c.type == "attribute"}
+        content = next((c for c in body.children if c.type == "block" and self.header(c)[0] == "content"), None)
+        if content is None or attributes.get("for_each") is None:
+            return None
+        iterator = labels[0]
+        if attributes.get("iterator") is not None:
+            named = self.expression(attributes["iterator"], Located({}, self.display), ())
+            iterator = self.text(attributes["iterator"]).strip() if isinstance(named, Unknown) else iterator
+        source = Located({}, self.display)
+        source.data = self.expression(attributes["for_each"], source, ())
+        members = elements(source.data)
+        if members is None:
+            return None
+        base = self.scope if self.scope is not None else Scope(self.module_dir)
+        generated = []
+        for key, position in members:
+            nested = _Evaluator(self.parsed, base.with_names(**{iterator: element(source, key, position)}), self.depth + 1).block(content)
+            nested.type, nested.labels = labels[0], []
+            generated.append(nested)
+        return generated
 
     def attribute_value(self, name: str) -> Any:
         """A top-level attribute of the file (used to render a template wrapped as one)."""
@@ -520,7 +556,52 @@ class _Evaluator:
             return self.conditional(node, kids, doc, path)
         if kind == "operation":
             return self.operation(kids[0], doc, path)
+        if kind == "for_expr":
+            return self.for_expression(kids[0], doc, path)
         return Unknown(self.text(node))
+
+    def for_expression(self, node, doc: Located, path: Path) -> Any:
+        """`[for v in c : x if cond]` and `{for k, v in c : key => value}` over a known collection."""
+        unknown = Unknown(self.text(node))
+        intro = next((c for c in node.children if c.type == "for_intro"), None)
+        if intro is None or any(c.type == "ellipsis" for c in node.children):
+            return unknown  # grouping (`...`) is not evaluated
+        names = [self.text(c) for c in intro.children if c.type == "identifier"]
+        collection = next((c for c in intro.children if c.type == "expression"), None)
+        exprs = [c for c in node.children if c.type == "expression"]
+        condition = next((c for c in node.children if c.type == "for_cond"), None)
+        condition_expr = next((c for c in condition.children if c.type == "expression"), None) if condition is not None else None
+        if collection is None or not names or len(exprs) != (2 if node.type == "for_object_expr" else 1):
+            return unknown
+        source = Located({}, self.display)
+        source.data = self.expression(collection, source, ())
+        members = elements(source.data)
+        if members is None:
+            return unknown
+        base = self.scope if self.scope is not None else Scope(self.module_dir)
+        out: Any = {} if node.type == "for_object_expr" else []
+        for key, position in members:
+            member = element(source, key, position)
+            bound = {names[-1]: member.sub(("value",))}
+            if len(names) == 2:
+                bound[names[0]] = member.sub(("key",))
+            evaluator = _Evaluator(self.parsed, base.with_names(**bound), self.depth + 1)
+            if condition_expr is not None:
+                keep = evaluator.expression(condition_expr, Located({}, self.display), ())
+                if not isinstance(keep, bool):
+                    return unknown
+                if not keep:
+                    continue
+            if isinstance(out, dict):
+                name = evaluator.expression(exprs[0], Located({}, self.display), ())
+                name = str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else name
+                if not isinstance(name, str) or name in out:
+                    return unknown  # an unknown key, or two elements with one key (Terraform refuses it)
+                doc.key_locations[path + (name,)] = _loc(self.display, exprs[0])
+                out[name] = evaluator.expression(exprs[1], doc, path + (name,))
+            else:
+                out.append(evaluator.expression(exprs[0], doc, path + (len(out),)))
+        return out
 
     def literal(self, node) -> Any:
         if node.type == "numeric_lit":
@@ -830,6 +911,32 @@ class _Evaluator:
             return merged
         values = [self.expression(a, Located({}, self.display), ()) for a in args]
         return _call(name, values, unknown)
+
+
+MAX_ELEMENTS = 1000  # a for expression or dynamic block over more is not expanded
+
+
+def elements(collection: Any) -> list[tuple[Any, Any]] | None:
+    """(key, position in the collection) of each element of a known map or list; None when the
+    collection (or how many elements it has) is not known."""
+    if isinstance(collection, dict) and len(collection) <= MAX_ELEMENTS:
+        return [(key, key) for key in collection]
+    if isinstance(collection, list) and len(collection) <= MAX_ELEMENTS:
+        return [(index, index) for index in range(len(collection))]
+    return None
+
+
+def element(source: Located, key: Any, position: Any) -> Located:
+    """{key, value} of one element of a collection (an `each`, a `for` or `dynamic` iterator), with
+    the locations its value was written at."""
+    element = Located({"key": key, "value": source.data[position]}, source.file)
+    anchor = source.key_locations.get((position,)) or source.location((position,))
+    element.locations[()] = element.locations[("key",)] = anchor
+    for table, target in ((source.locations, element.locations), (source.key_locations, element.key_locations)):
+        for path, loc in table.items():
+            if path[:1] == (position,):
+                target[("value",) + path[1:]] = loc
+    return element
 
 
 def _unescape_template(text: str) -> str:

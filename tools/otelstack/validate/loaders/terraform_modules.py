@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from otelstack.hcl import HclBlock, Locals, ParsedHcl, Scope, parse_hcl, render_template
+from otelstack.hcl import HclBlock, Locals, ParsedHcl, Scope, element, parse_hcl, render_template
 from otelstack.source import Located, Location, Unknown
 from otelstack.validate.loaders.core import MAX_FILE_BYTES, Loader
 from otelstack.validate.model import SourceFile, TerraformResource
@@ -255,10 +255,10 @@ class ModuleInstance:
             collection = data["for_each"]
             source = block.doc.sub(("for_each",))
             if isinstance(collection, dict) and len(collection) <= MAX_INSTANCES:
-                return [(f'["{key}"]', scope.with_names(each=_each(source, key, key)))
+                return [(f'["{key}"]', scope.with_names(each=element(source, key, key)))
                         for key in collection]
             if isinstance(collection, list) and len(collection) <= MAX_INSTANCES and all(isinstance(v, str) for v in collection):
-                return [(f'["{value}"]', scope.with_names(each=_each(source, value, index)))
+                return [(f'["{value}"]', scope.with_names(each=element(source, value, index)))
                         for index, value in enumerate(collection)]
             return [("", None)]
         if "count" in data:
@@ -325,17 +325,3 @@ class ModuleInstance:
             self.data_blocks[key] = parsed.evaluate_block(node, self.scope)
         block = self.data_blocks[key]
         return (self.data_nodes[key][0], block) if block is not None else None
-
-
-def _each(source: Located, key: Any, position: Any) -> Located:
-    """`each` of one for_each instance: each.key, and each.value with the locations it was written at."""
-    value = source.data[position] if isinstance(source.data, (dict, list)) else None
-    each = Located({"key": key, "value": value}, source.file)
-    anchor = source.key_locations.get((position,)) or source.location((position,))
-    each.locations[()] = anchor
-    each.locations[("key",)] = anchor
-    for table, target in ((source.locations, each.locations), (source.key_locations, each.key_locations)):
-        for path, loc in table.items():
-            if path[:1] == (position,):
-                target[("value",) + path[1:]] = loc
-    return each
