@@ -51,7 +51,7 @@ def _read_file(res: Resource, path: str) -> SourceFile | None:
     file = state.text_file(path)
     if file is None:
         return None
-    res.loader.claimed[path] = "terraform"
+    state.claim(path, "terraform")
     if file.path not in res.loader.platform.files:
         res.loader.register(file)
     return file

@@ -114,9 +114,15 @@ class TerraformState:
         for paths, why in ((parsed.templates, "a template for templatefile() in {}: not checked where it is not rendered"),
                            (parsed.embedded, "put into a heredoc in {} through an expression otelstack does not evaluate: not checked")):
             for path in paths:
-                if path not in self.loader.claimed and path not in self.loader.values_files:
-                    self.loader.claimed[path] = "pending"
+                if path not in self.loader.claimed and path not in self.loader.values_files and self.claim(path, "pending"):
                     self.pending[path] = why.format(parsed.display)
+
+    def claim(self, path: str, how: str) -> bool:
+        """Terraform reads this file (`how`): the YAML carrier leaves it. Terraform files stay Terraform's."""
+        if path.endswith(".tf"):
+            return False
+        self.loader.claimed[path] = how
+        return True
 
     def finish(self) -> None:
         for path, why in sorted(self.pending.items()):
@@ -142,7 +148,7 @@ class TerraformState:
         if file is None:
             self.skip(where.file, f"templatefile({shown}): no such file here: what it renders is not checked")
             return Unknown(f"templatefile({shown!r})")
-        self.loader.claimed[template.path] = "templatefile"
+        self.claim(template.path, "templatefile")
         if file.path not in self.loader.platform.files:
             self.loader.register(file)
         return render_template(file.text, file.path, file.fs_path, template.variables)
