@@ -49,10 +49,12 @@ def test_file_function_resolves_relative_to_the_module():
 
 
 def test_blocks_nest_as_lists_and_dynamic_blocks_keep_their_name():
-    parsed = load_hcl('resource "a" "b" {\n  spec {\n    source { x = 1 }\n    source { x = 2 }\n    dynamic "helm" {\n      for_each = [1]\n      content { y = 3 }\n    }\n  }\n}\n', "m.tf")
+    parsed = load_hcl('resource "a" "b" {\n  spec {\n    source { x = 1 }\n    source { x = 2 }\n    dynamic "helm" {\n      for_each = var.h\n      content { y = 3 }\n    }\n'
+                      '    dynamic "kustomize" {\n      for_each = [1, 2]\n      content { z = kustomize.value }\n    }\n  }\n}\n', "m.tf")
     data = parsed.blocks[0].doc.data
     assert [s["x"] for s in data["spec"][0]["source"]] == [1, 2]
-    assert data["spec"][0]["dynamic helm"][0]["content"][0] == {"y": 3}
+    assert data["spec"][0]["dynamic helm"][0]["content"][0] == {"y": 3}  # for_each unknown: the content stands for them
+    assert data["spec"][0]["kustomize"] == [{"z": 1}, {"z": 2}]  # for_each known: the blocks it generates
 
 
 def test_syntax_errors_point_at_the_fault():

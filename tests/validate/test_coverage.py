@@ -81,12 +81,12 @@ def test_sarif_has_one_srcroot_and_relative_uris_for_files_and_directories(tmp_p
 
 
 def test_an_internal_error_keeps_exit_code_3_and_debug_adds_the_traceback(monkeypatch, tmp_path: Path):
-    import otelstack.validate.loaders.terraform as terraform
+    import otelstack.validate.loaders.terraform_modules as terraform_modules
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(terraform, "load_hcl", broken)
+    monkeypatch.setattr(terraform_modules, "parse_hcl", broken)
     (tmp_path / "main.tf").write_text(APPLICATION_TF)
     (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n")
     result = run_cli(["validate", str(tmp_path), "--format", "json"])

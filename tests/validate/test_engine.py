@@ -85,14 +85,14 @@ def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path):
 
 def test_a_crash_on_one_file_is_reported_on_that_file(monkeypatch, tmp_path: Path):
     shutil.copytree(CASES / "reference", tmp_path / "tree")
-    import otelstack.validate.loaders.terraform as loaders
+    import otelstack.validate.loaders.terraform_modules as loaders
 
-    real = loaders.load_hcl
+    real = loaders.parse_hcl
 
     def flaky(text, display, fs_path=""):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(loaders, "load_hcl", flaky)
+    monkeypatch.setattr(loaders, "parse_hcl", flaky)
     report = validate([str(tmp_path / "tree")])
     crash = [f for f in report.findings if f.rule == "internal-error"]
     assert [(f.file, f.line) for f in crash] == [("main.tf", 1)]

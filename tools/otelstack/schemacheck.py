@@ -121,7 +121,8 @@ def check(
         if any(rel[: len(u)] == u for u in unknown):
             continue  # about a value known only at apply time (or filled in by another tool): not checked
         problems.extend(p for p in _describe(error, doc, schema, resolve, base, instance)
-                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported))
+                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported)
+                        and not any(p.path[len(base):len(base) + len(u)] == u for u in unknown))
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
     return problems
 
@@ -156,7 +157,9 @@ def _json_ready(value: Any, path: Path, unknown: set[Path], text_keys: bool) -> 
                 for key, item in value.items()}
     if isinstance(value, list):
         return [_json_ready(item, path + (index,), unknown, text_keys) for index, item in enumerate(value)]
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)  # text subclasses (a heredoc's text) as text
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     unknown.add(path)
     return "(not known before apply)"

@@ -17,9 +17,9 @@ from typing import Any, Iterator
 from otelstack import charts, resources, wiring
 from otelstack.charts import ChartKnowledge
 from otelstack.gitrepo import normalize_url
-from otelstack.hcl import Encoded, FileRef, HeredocText
+from otelstack.hcl import Encoded, EncodedText, FileRef, HeredocText, fully_known
 from otelstack.source import DocumentView, Located, Location, Path, Unknown, is_unknown
-from otelstack.yamlsource import load_yaml
+from otelstack.yamlsource import YamlDocuments, load_yaml
 
 
 @dataclass
@@ -199,8 +199,9 @@ class Collector:
 
     @property
     def label(self) -> str:
-        ns = self.namespace if isinstance(self.namespace, str) else "?"
-        return f"{self.name}.{ns}"
+        if isinstance(self.namespace, str):
+            return f"{self.name}.{self.namespace}"
+        return f"{self.name} (namespace not known)"
 
 
 @dataclass(eq=False)
@@ -311,7 +312,13 @@ def normalize_terraform(raw: Located, schema: dict | None = None) -> Located:
     out = Located({}, raw.file)
     moves: dict[Path, Path] = {(): ()}
     _translate_block(raw.data, (), out.data, (), schema or tf_application_schema(), moves)
-    # One pass over the locations: each follows the longest moved prefix of its path.
+    move_locations(raw, out, moves)
+    return out
+
+
+def move_locations(raw: Located, out: Located, moves: dict[Path, Path]) -> None:
+    """The locations of a block translated to another shape: in one pass, each follows the
+    longest moved prefix of its path."""
     for table, target in ((raw.locations, out.locations), (raw.key_locations, out.key_locations)):
         for path, loc in table.items():
             for cut in range(len(path), -1, -1):
@@ -319,7 +326,6 @@ def normalize_terraform(raw: Located, schema: dict | None = None) -> Located:
                 if moved is not None:
                     target[moved + path[cut:]] = loc
                     break
-    return out
 
 
 def _translate_block(data: Any, rpath: Path, target: dict, opath: Path, schema: dict, moves: dict[Path, Path]) -> None:
@@ -407,24 +413,17 @@ def decode_values(value: Any, doc: Located, path: Path, file: SourceFile, read_f
         return read_file(value.path, doc.location(path))
     if isinstance(value, str):
         loc = doc.location(path)
-        if isinstance(value, HeredocText):
-            loaded = load_yaml(str(value), loc.file, line_offset=value.line_offset, indent=value.column_offset)
-        else:
-            line_offset, indent, column_offset = embedded_offsets(file, loc)
-            loaded = load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
+        loaded = load_embedded(value, file, loc)
         problems = [(p.location, p.message) for p in loaded.problems]
-        if problems and isinstance(value, HeredocText) and value.holes:
-            # YAML that only exists once Terraform has interpolated it (`${indent(8, file(...))}` lines):
-            # not known before apply, never a syntax error
-            return None, True, []
+        templated = isinstance(value, HeredocText) and value.templated
+        if templated and (problems or not loaded.documents):
+            return None, True, []  # YAML that only exists once Terraform renders it: not checked
         if not loaded.documents:
             return None, bool(problems), problems
         values = loaded.documents[0]
-        if isinstance(value, HeredocText) and value.holes:
-            _mark_holes(values, value)
         if not isinstance(values.data, dict):
-            return None, False, problems + [(loc, "Helm values must be a YAML mapping")]
-        return values, False, problems
+            return None, templated, [] if templated else problems + [(loc, "Helm values must be a YAML mapping")]
+        return values, templated, problems
     return None, True, []
 
 
@@ -445,8 +444,28 @@ def embedded_offsets(file: SourceFile, loc: Location) -> tuple[int, int, int]:
     return loc.line - 1, 0, loc.column - 1
 
 
+def load_embedded(value: str, file: SourceFile, loc: Location) -> YamlDocuments:
+    """YAML written inside another file: a heredoc (or a rendered template) at its own lines, with
+    the values Terraform fills in unknown; a string at the position of the value holding it."""
+    if isinstance(value, EncodedText):
+        return YamlDocuments(value.document.file, [value.document])
+    if isinstance(value, HeredocText):
+        loaded = load_yaml(str(value), value.file or loc.file, line_offset=value.line_offset, indent=value.column_offset)
+        if value.holes:
+            for document in loaded.documents:
+                _mark_holes(document, value)
+        return loaded
+    # a string bound from another file (a module call's argument) sits at its own position there
+    line_offset, indent, column_offset = embedded_offsets(file, loc) if loc.file == file.path else (loc.line - 1, 0, loc.column - 1)
+    return load_yaml(value, loc.file, line_offset=line_offset, indent=indent, column_offset=column_offset)
+
+
 def _mark_holes(values: Located, heredoc: HeredocText) -> None:
     holes = [(heredoc.line_offset + line, start + heredoc.column_offset, end + heredoc.column_offset) for line, start, end in heredoc.holes]
+
+    def overlaps(loc: Location) -> bool:
+        end = (loc.end_line, loc.end_column) if (loc.end_line, loc.end_column) > (loc.line, loc.column) else (loc.line, loc.column + 1)
+        return any((loc.line, loc.column) < (line, stop) and (line, start) < end for line, start, stop in holes)
 
     def visit(node: Any, path: Path) -> Any:
         if isinstance(node, dict):
@@ -454,7 +473,7 @@ def _mark_holes(values: Located, heredoc: HeredocText) -> None:
         if isinstance(node, list):
             return [visit(v, path + (i,)) for i, v in enumerate(node)]
         loc = values.locations.get(path)
-        if loc is not None and any(loc.line == line and loc.column < end and start < max(loc.end_column, loc.column + 1) for line, start, end in holes):
+        if loc is not None and overlaps(loc):
             return Unknown(str(node))
         return node
 
@@ -463,13 +482,7 @@ def _mark_holes(values: Located, heredoc: HeredocText) -> None:
 
 def known(value: Any) -> bool:
     """True when a value is fully known: no Unknown anywhere inside."""
-    if is_unknown(value) or isinstance(value, (Encoded, FileRef)):
-        return False
-    if isinstance(value, dict):
-        return all(known(v) for v in value.values())
-    if isinstance(value, list):
-        return all(known(v) for v in value)
-    return True
+    return fully_known(value)
 
 
 def identify_sources(app: Application) -> None:

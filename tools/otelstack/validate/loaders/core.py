@@ -24,8 +24,8 @@ from otelstack.validate.model import (
     Platform,
     SourceFile,
     decode_values,
-    embedded_offsets,
     identify_sources,
+    load_embedded,
 )
 from otelstack.yamlsource import YamlDocuments, load_yaml, read_text
 
@@ -40,6 +40,7 @@ class Loader:
         self.generated: dict[str, str] = {}  # absolute path -> rendered text (for reading values files)
         self.yaml_cache: dict[str, YamlDocuments] = {}
         self.values_files: set[str] = set()  # absolute paths read as Helm values
+        self.claimed: dict[str, str] = {}  # absolute path -> what read it in its own way (a template, a file Terraform applies)
         self.skipped: list[Skipped] = []
         self.state: dict[str, Any] = {}  # per-carrier working data of this run, keyed by carrier NAME
 
@@ -48,15 +49,21 @@ class Loader:
         """Read every input with its carrier, then expand ApplicationSets and link the tree.
         Returns what was not read, with the reasons."""
         for carrier in self.carriers.values():
-            prepare = getattr(carrier, "prepare", None)  # a whole-tree look before reading (kustomization roots)
+            # a whole-tree look before reading: kustomization roots and what they consume, the module
+            # directories Terraform calls (those are read through their calls)
+            prepare = getattr(carrier, "prepare", None)
             if prepare is not None:
                 self.guard(Location(discovery.root), f"preparing {carrier.NAME}", prepare, self, discovery)
         self.skipped = list(discovery.skipped)
         ordered = sorted(discovery.inputs, key=lambda i: self.carriers[i.carrier].ORDER)
         for item in ordered:
-            if item.fs_path in self.generated:
-                continue  # rendered from the stack definition already, as it should be
+            if item.fs_path in self.generated or item.fs_path in self.claimed:
+                continue  # rendered from the stack definition already, or read by what uses it
             self.guard(Location(item.display), f"reading {item.display}", self.carriers[item.carrier].load, self, item)
+        for carrier in self.carriers.values():
+            finish = getattr(carrier, "finish", None)  # a carrier that reports once every input is read
+            if finish is not None:
+                self.guard(Location(discovery.root), f"finishing {carrier.NAME}", finish, self)
         self.expand()
         self.link()
         self._unused_yaml(discovery)
@@ -260,9 +267,7 @@ class Loader:
         if isinstance(config, dict):
             return obj.doc.sub(("spec", "config"))
         if isinstance(config, str):
-            loc = obj.doc.location(("spec", "config"))
-            line_offset, indent, column_offset = embedded_offsets(obj.file, loc)
-            loaded = load_yaml(config, obj.file.path, line_offset=line_offset, indent=indent, column_offset=column_offset)
+            loaded = load_embedded(config, obj.file, obj.doc.location(("spec", "config")))
             for problem in loaded.problems:
                 self.problem("syntax-yaml", problem.location, f"in the collector config string: {problem.message}")
             if loaded.documents and isinstance(loaded.documents[0].data, dict):
@@ -274,7 +279,7 @@ class Loader:
         modelled = {obj.file.path for obj in self.platform.objects}
         with_findings = {problem.location.file for _, problem in self.platform.load_problems}
         for item in discovery.inputs:
-            if item.carrier != "kubernetes" or item.fs_path in self.values_files or item.fs_path in self.generated:
+            if item.carrier != "kubernetes" or item.fs_path in self.values_files or item.fs_path in self.generated or item.fs_path in self.claimed:
                 continue
             if item.display in modelled or item.display in with_findings or item.display not in self.platform.files:
                 continue

@@ -1,19 +1,31 @@
-"""Terraform (`*.tf`): Argo CD applications, ApplicationSets and cluster registrations declared with
-the argoproj-labs/argocd provider; every resource block is kept for the rules that ask about others."""
+"""Terraform (`*.tf`): the stack as Terraform declares it.
+
+- Argo CD applications, ApplicationSets and cluster registrations (argoproj-labs/argocd provider);
+- `helm_release` (hashicorp/helm): a Helm deployment in the Argo CD application shape, checked by
+  the same chart rules (`terraform_helm`);
+- Kubernetes objects: `kubernetes_manifest`, `kubectl_manifest` (and the documents files
+  `kubectl_file_documents`/`kubectl_path_documents` feed it), typed `kubernetes_*` resources
+  (`terraform_kubernetes`);
+- `module` blocks with a local source, read with the call's arguments (`terraform_modules`).
+
+Every resource block is kept for the rules that ask about others; resource types not read are
+listed per file as skipped.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import os
+import weakref
 
-from otelstack.hcl import load_hcl
-from otelstack.source import Unknown
+from otelstack.source import Location, Unknown
+from otelstack.validate.loaders import terraform_helm, terraform_kubernetes
 from otelstack.validate.loaders.core import Loader
-from otelstack.validate.loaders.discover import Input
+from otelstack.validate.loaders.discover import Discovery, Input
+from otelstack.validate.loaders.terraform_modules import Resource, TerraformState
 from otelstack.validate.model import (
     Application,
     ApplicationSetModel,
     SourceFile,
-    TerraformResource,
     normalize_terraform,
     sources_as_list,
     tf_application_set_schema,
@@ -22,67 +34,87 @@ from otelstack.validate.model import (
 NAME = "terraform"
 ORDER = 2
 SUFFIXES = (".tf",)
-RESOURCE_TYPES = ("argocd_application", "argocd_application_set", "argocd_cluster")
+
+
+def _application(res: Resource) -> None:
+    raw = res.block.doc
+    doc = normalize_terraform(raw)
+    depends = raw.data.get("depends_on")
+    references = [d.expression if isinstance(d, Unknown) else str(d) for d in depends] if isinstance(depends, list) else []
+    res.loader.add_application(Application(
+        name=doc.get(("metadata", "name")), doc=doc, origin="terraform", file=res.file,
+        address=res.address, depends_on=references, wait=raw.data.get("wait"), raw=raw,
+    ))
+
+
+def _application_set(res: Resource) -> None:
+    doc = normalize_terraform(res.block.doc, tf_application_set_schema())
+    res.loader.platform.application_sets.append(ApplicationSetModel(
+        doc.get(("metadata", "name")), sources_as_list(doc, ("spec", "template", "spec")), "terraform", res.file,
+        res.address, raw=res.block.doc))
+
+
+def _cluster(res: Resource) -> None:
+    from otelstack.fleet.expand import ClusterTarget
+
+    data = res.block.doc.data
+    server, name = data.get("server"), data.get("name", data.get("server"))
+    metadata = (data.get("metadata") or [{}])[0] if isinstance(data.get("metadata"), list) else {}
+    labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
+    if all(isinstance(v, str) for v in (server, name)) and isinstance(labels, dict) and isinstance(annotations, dict):
+        res.loader.platform.clusters.append(ClusterTarget.of(name, server, labels, annotations, res.block.location))
+
+
+# The resource types this carrier reads, and how.
+READERS = {
+    "argocd_application": _application,
+    "argocd_application_set": _application_set,
+    "argocd_cluster": _cluster,
+    **terraform_helm.READERS,
+    **terraform_kubernetes.READERS,
+}
+RESOURCE_TYPES = tuple(READERS)
+
+_STATES: "weakref.WeakKeyDictionary[Loader, TerraformState]" = weakref.WeakKeyDictionary()
+
+
+def _state(loader: Loader) -> TerraformState:
+    state = _STATES.get(loader)
+    if state is None:
+        state = _STATES[loader] = TerraformState(loader, READERS)
+    return state
 
 
 def claims(name: str) -> bool:
     return name.endswith(SUFFIXES)
 
 
+def prepare(loader: Loader, discovery: Discovery) -> None:
+    """Which module directories the tree calls: those are read through their calls only."""
+    state = _state(loader)
+    for item in (i for i in discovery.inputs if i.carrier == NAME):
+        file = state.text_file(item.fs_path, "hcl")
+        if file is not None:
+            loader.guard(Location(item.display), f"reading {item.display}", state.note_calls,
+                         SourceFile(item.display, item.fs_path, "hcl", file.text))
+
+
+def finish(loader: Loader) -> None:
+    _state(loader).finish()
+
+
 def load(loader: Loader, item: Input) -> None:
-    text = loader.read(item, "syntax-hcl")
+    known = _state(loader).texts.get(item.fs_path)  # read once already, when preparing
+    text = known.text if known is not None else loader.read(item, "syntax-hcl")
     if text is not None:
         load_file(loader, SourceFile(item.display, item.fs_path, "hcl", text))
 
 
 def load_file(loader: Loader, file: SourceFile) -> None:
-    loader.register(file)
-    parsed = load_hcl(file.text, file.path, file.fs_path)
-    for location, message in parsed.problems:
-        loader.problem("syntax-hcl", location, message)
-    unread: Counter = Counter()
-    for block in parsed.blocks:
-        if block.type != "resource" or len(block.labels) != 2:
-            continue
-        kind, name = block.labels
-        loader.platform.terraform_resources.append(TerraformResource(kind, name, block.doc, file))
-        if kind == "argocd_application":
-            loader.guard(block.location, f"reading {kind}.{name}", _application, loader, file, block)
-        elif kind == "argocd_application_set":
-            loader.guard(block.location, f"reading {kind}.{name}", _application_set, loader, file, block)
-        elif kind == "argocd_cluster":
-            loader.guard(block.location, f"reading {kind}.{name}", _cluster, loader, block)
-        else:
-            unread[kind] += 1
-    if unread:
-        loader.skip(file.path, "Terraform resources otelstack does not read: "
-                    + ", ".join(f"{kind} ({count})" if count > 1 else kind for kind, count in sorted(unread.items())))
-
-
-def _application(loader: Loader, file: SourceFile, block) -> None:
-    raw = block.doc
-    doc = normalize_terraform(raw)
-    depends = raw.data.get("depends_on")
-    references = [d.expression if isinstance(d, Unknown) else str(d) for d in depends] if isinstance(depends, list) else []
-    loader.add_application(Application(
-        name=doc.get(("metadata", "name")), doc=doc, origin="terraform", file=file,
-        address=f"argocd_application.{block.labels[1]}", depends_on=references, wait=raw.data.get("wait"), raw=raw,
-    ))
-
-
-def _application_set(loader: Loader, file: SourceFile, block) -> None:
-    doc = normalize_terraform(block.doc, tf_application_set_schema())
-    loader.platform.application_sets.append(ApplicationSetModel(
-        doc.get(("metadata", "name")), sources_as_list(doc, ("spec", "template", "spec")), "terraform", file,
-        f"argocd_application_set.{block.labels[1]}", raw=block.doc))
-
-
-def _cluster(loader: Loader, block) -> None:
-    from otelstack.fleet.expand import ClusterTarget
-
-    data = block.doc.data
-    server, name = data.get("server"), data.get("name", data.get("server"))
-    metadata = (data.get("metadata") or [{}])[0] if isinstance(data.get("metadata"), list) else {}
-    labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
-    if all(isinstance(v, str) for v in (server, name)) and isinstance(labels, dict) and isinstance(annotations, dict):
-        loader.platform.clusters.append(ClusterTarget.of(name, server, labels, annotations, block.location))
+    state = _state(loader)
+    parsed = state.parse(file)
+    state.register(file, parsed)
+    directory = os.path.dirname(file.fs_path) if file.fs_path else ""
+    if directory and directory in state.called:
+        return  # a module: read through the calls that give its variables values
+    state.read_root(file)

@@ -55,7 +55,7 @@ def _admitted(ctx: Context, file_path: str) -> Admitted:
 
 def resources(ctx: Context) -> Iterator[tuple[str, str, Located, str]]:
     """(resource type, address, raw block, file path) of every argocd resource written in Terraform."""
-    for app in ctx.platform.applications:
+    for app in ctx.platform.argocd_applications:  # not helm_release deployments, modelled in the same shape
         if app.origin == "terraform" and app.raw is not None:
             yield "argocd_application", app.address, app.raw, app.file.path
     for appset in ctx.platform.application_sets:

@@ -21,6 +21,8 @@ GROUP = "argocd"
 
 def check(ctx: Context):
     for app, source in ctx.chart_sources("opentelemetry-operator"):
+        if app.engine != "argocd":
+            continue  # sync options are Argo CD's
         if app.has_sync_option("ServerSideApply=true") is False:
             yield Problem(app.loc("spec", "syncPolicy") if app.get("spec", "syncPolicy") is not None else app.loc("spec"),
                           f"application {app.label}: no ServerSideApply=true; not needed for the operator's CRD sizes",

@@ -119,6 +119,8 @@ def setups(ctx: Context) -> list[CertificateSetup]:
         return cached
     cached = []
     for app, source in ctx.chart_sources("opentelemetry-operator"):
+        if app.engine != "argocd":
+            continue  # regenerated at every render only where Argo CD renders the chart
         version, _ = chart_version(source)
         if version is None or source.values_unknown or uses_generated_certificate(source.values) is not True:
             continue

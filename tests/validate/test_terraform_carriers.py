@@ -1,0 +1,419 @@
+"""The Terraform carriers beyond the Argo CD provider: helm_release, Kubernetes objects, local
+modules read through their calls, and what is listed as not read."""
+
+from pathlib import Path
+from textwrap import dedent
+
+from otelstack.source import Location, Unknown
+from otelstack.validate import Options, validate
+from otelstack.validate.loaders import discover, loader
+from otelstack.validate.model import Platform
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text))
+    return root
+
+
+def _load(*paths: Path):
+    found = discover([str(p) for p in paths])
+    platform = Platform(found.root)
+    skipped = loader(platform).load(found)
+    return platform, {(s.file, s.reason) for s in skipped}
+
+
+RELEASE_MODULE = """\
+    variable "chart_version" {
+      type = string
+    }
+    variable "namespace" {
+      type    = string
+      default = "otel"
+    }
+    resource "helm_release" "operator" {
+      name       = "opentelemetry-operator"
+      namespace  = var.namespace
+      repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+      chart      = "opentelemetry-operator"
+      version    = var.chart_version
+    }
+"""
+
+
+def test_a_called_module_is_read_through_each_call_and_not_on_its_own(tmp_path: Path):
+    _tree(tmp_path, {
+        "env/main.tf": """\
+            module "a" {
+              source        = "../modules/operator"
+              chart_version = "0.74.0"
+            }
+            module "b" {
+              source        = "../modules/operator"
+              chart_version = "0.75.0"
+              namespace     = "otel-b"
+            }
+        """,
+        "modules/operator/main.tf": RELEASE_MODULE,
+    })
+    platform, _ = _load(tmp_path)
+    apps = {app.address: app for app in platform.applications}
+    assert sorted(apps) == ["module.a.helm_release.operator", "module.b.helm_release.operator"]
+    a, b = apps["module.a.helm_release.operator"], apps["module.b.helm_release.operator"]
+    assert (a.sources[0].target_revision, a.destination_namespace) == ("0.74.0", "otel")  # the variable's default
+    assert (b.sources[0].target_revision, b.destination_namespace) == ("0.75.0", "otel-b")
+    assert a.loc("spec", "sources", 0, "targetRevision")[:2] == ("env/main.tf", 3)  # where the value came from
+    assert a.loc("spec", "destination", "namespace")[:2] == ("modules/operator/main.tf", 6)
+    assert a.file.path == "modules/operator/main.tf" and a.engine == "helm"
+
+
+def test_a_module_outside_the_paths_is_followed_and_an_uncalled_one_read_with_unknown_variables(tmp_path: Path):
+    _tree(tmp_path, {
+        "env/main.tf": 'module "a" {\n  source        = "../modules/operator"\n  chart_version = "0.74.0"\n}\n',
+        "modules/operator/main.tf": RELEASE_MODULE,
+    })
+    platform, _ = _load(tmp_path / "env")
+    assert [app.file.path for app in platform.applications] == ["../modules/operator/main.tf"]
+    platform, _ = _load(tmp_path / "modules")
+    [app] = platform.applications
+    assert app.sources[0].target_revision == Unknown("var.chart_version")
+    assert app.destination_namespace == Unknown("var.namespace")  # a root's variables: never their defaults
+
+
+def test_remote_module_sources_are_listed_as_not_read(tmp_path: Path):
+    _tree(tmp_path, {"main.tf": 'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "20.0.0"\n}\n'})
+    _, skipped = _load(tmp_path)
+    assert ("main.tf", "module eks: source terraform-aws-modules/eks/aws is not read (only local module directories are followed)") in skipped
+
+
+def test_for_each_over_known_values_expands_each_instance(tmp_path: Path):
+    _tree(tmp_path, {"apps.tf": """\
+        locals {
+          apps = {
+            "ingest-api"    = { path = "ingest/api", namespace = "ingest" }
+            "ingest-worker" = { path = "ingest/worker", namespace = "ingest" }
+          }
+        }
+        resource "argocd_application" "apps" {
+          for_each = local.apps
+          metadata {
+            name      = each.key
+            namespace = "argocd"
+          }
+          spec {
+            source {
+              repo_url        = "https://github.com/acme-example/manifests"
+              path            = each.value.path
+              target_revision = "v1.0.0"
+            }
+            destination {
+              server    = "https://kubernetes.default.svc"
+              namespace = each.value.namespace
+            }
+          }
+        }
+        resource "argocd_application" "unknown" {
+          for_each = var.apps
+          metadata {
+            name = each.key
+          }
+          spec {
+            source {
+              repo_url = "https://github.com/acme-example/manifests"
+              path     = each.value.path
+            }
+            destination {
+              namespace = "x"
+            }
+          }
+        }
+        resource "argocd_application" "none" {
+          count = 0
+          metadata {
+            name = "never"
+          }
+          spec {
+            source {
+              repo_url = "https://github.com/acme-example/manifests"
+              path     = "never"
+            }
+            destination {
+              namespace = "x"
+            }
+          }
+        }
+    """})
+    platform, skipped = _load(tmp_path)
+    apps = {app.address: app for app in platform.applications}
+    assert sorted(apps) == ['argocd_application.apps["ingest-api"]', 'argocd_application.apps["ingest-worker"]',
+                            "argocd_application.unknown"]
+    assert skipped == {("apps.tf", "argocd_application.unknown: for_each is known at apply time only: "
+                                   "read once, with each.key and each.value unknown")}
+    worker = apps['argocd_application.apps["ingest-worker"]']
+    assert worker.name == "ingest-worker" and worker.sources[0].path == "ingest/worker"
+    assert worker.loc("spec", "sources", 0, "path")[:2] == ("apps.tf", 4)  # in the locals map
+    assert isinstance(apps["argocd_application.unknown"].sources[0].path, Unknown)
+
+
+def test_helm_release_values_are_layered_as_the_provider_does(tmp_path: Path):
+    _tree(tmp_path, {
+        "release.tf": """\
+            resource "helm_release" "operator" {
+              name             = "opentelemetry-operator"
+              namespace        = "otel"
+              create_namespace = true
+              repository       = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart            = "opentelemetry-operator"
+              version          = "v0.74.0"
+              values = [
+                file("${path.module}/values/operator.yaml"),
+                yamlencode({ manager = { collectorImage = { tag = "0.113.0" } } }),
+              ]
+              set {
+                name  = "manager.collectorImage.repository"
+                value = "otel/opentelemetry-collector-k8s"
+              }
+              set_list {
+                name  = "manager.extraArgs"
+                value = ["--enable-go-instrumentation=true"]
+              }
+              set_sensitive {
+                name  = "manager.env.TOKEN"
+                value = var.token
+              }
+            }
+        """,
+        "values/operator.yaml": "manager:\n  collectorImage:\n    repository: ignored\n    tag: ignored\n  replicas: 2\n",
+    })
+    platform, _ = _load(tmp_path)
+    [app] = platform.applications
+    source = app.sources[0]
+    assert source.target_revision == "0.74.0" and source.knowledge.name == "opentelemetry-operator"
+    assert app.has_sync_option("CreateNamespace=true")
+    manager = source.values.data["manager"]
+    assert manager["collectorImage"] == {"repository": "otel/opentelemetry-collector-k8s", "tag": "0.113.0"}
+    assert manager["replicas"] == 2 and manager["extraArgs"] == ["--enable-go-instrumentation=true"]
+    assert manager["env"]["TOKEN"] == Unknown("var.token") and not source.values_unknown
+    assert source.values.location(("manager", "replicas"))[:2] == ("values/operator.yaml", 5)
+    assert source.values.location(("manager", "collectorImage", "repository"))[:2] == ("release.tf", 14)
+    assert source.values.key_location(("manager", "collectorImage", "repository"))[:2] == ("release.tf", 13)
+    assert source.values.location(("manager", "collectorImage", "tag"))[:2] == ("release.tf", 10)
+
+
+def test_helm_release_values_partly_unknown_and_set_helm_refuses(tmp_path: Path):
+    _tree(tmp_path, {"release.tf": """\
+        resource "helm_release" "beyla" {
+          name       = "beyla"
+          repository = "https://grafana.github.io/helm-charts"
+          chart      = "beyla"
+          version    = "1.4.13"
+          values     = [yamlencode({ preset = "application" }), var.extra_values]
+          set = [
+            { name = "preset.mode", value = "x" },
+          ]
+        }
+    """})
+    platform, skipped = _load(tmp_path)
+    [app] = platform.applications
+    assert app.sources[0].values_unknown and app.sources[0].values.data == {"preset": "application"}
+    assert ("release.tf", "helm_release.beyla: set 'preset.mode' is not valid Helm --set (preset is not a map): "
+            "its values are not checked") in skipped
+
+
+def test_templatefile_is_rendered_and_never_read_as_yaml(tmp_path: Path):
+    _tree(tmp_path, {
+        "collector.tf": """\
+            resource "helm_release" "collector" {
+              name       = "otel-gateway"
+              repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart      = "opentelemetry-collector"
+              version    = "0.110.0"
+              values     = [templatefile("${path.module}/collector/values.yaml", { endpoint = "http://tempo:4318", extra = var.extra })]
+            }
+            locals {
+              unused = [for t in var.things : templatefile("${path.module}/other.yaml.tpl", { t = t })]
+            }
+        """,
+        "collector/values.yaml": "mode: deployment\nconfig:\n  exporters:\n    otlphttp:\n      endpoint: ${endpoint}\n"
+                                 "%{ if extra != \"\" ~}\n    otlp/extra: {}\n%{ endif ~}\n",
+        "other.yaml.tpl": "a: ${t}\n",
+    })
+    report = validate([str(tmp_path)])
+    assert [f for f in report.findings if f.rule in ("syntax-yaml", "internal-error")] == []
+    platform, skipped = _load(tmp_path)
+    [app] = platform.applications
+    values = app.sources[0].values
+    assert values.data["config"]["exporters"] == {"otlphttp": {"endpoint": "http://tempo:4318"}}
+    assert values.location(("config", "exporters", "otlphttp", "endpoint"))[:2] == ("collector/values.yaml", 5)
+    assert app.sources[0].values_unknown  # the %{ if } part is not known
+    assert not any(file == "collector/values.yaml" for file, _ in skipped)
+
+
+def test_kubernetes_objects_from_manifests_documents_and_typed_resources(tmp_path: Path):
+    _tree(tmp_path, {
+        "addons.tf": """\
+            data "kubectl_file_documents" "operator" {
+              content = file("${path.module}/operator.yaml")
+            }
+            resource "kubectl_manifest" "operator" {
+              for_each           = data.kubectl_file_documents.operator.manifests
+              yaml_body          = each.value
+              override_namespace = "otel-system"
+            }
+            resource "kubernetes_namespace" "otel" {
+              metadata {
+                name = "otel-system"
+              }
+            }
+            resource "kubernetes_manifest" "instrumentation" {
+              manifest = yamldecode(<<-EOT
+                apiVersion: opentelemetry.io/v1alpha1
+                kind: Instrumentation
+                metadata:
+                  name: python
+                  namespace: apps
+                spec:
+                  exporter:
+                    endpoint: ${var.endpoint}
+              EOT
+              )
+            }
+        """,
+        "operator.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+    })
+    platform, skipped = _load(tmp_path)
+    objects = {(o.kind, o.name): o for o in platform.objects}
+    assert sorted(objects) == [("ConfigMap", "a"), ("ConfigMap", "b"), ("Instrumentation", "python"), ("Namespace", "otel-system")]
+    assert objects[("ConfigMap", "b")].doc.location()[:2] == ("operator.yaml", 6)  # read once, with its own positions
+    assert objects[("ConfigMap", "b")].namespace == "otel-system"
+    assert "otel-system" in platform.declared_namespaces()
+    instrumentation = objects[("Instrumentation", "python")]
+    assert isinstance(instrumentation.doc.data["spec"]["exporter"]["endpoint"], Unknown)
+    assert instrumentation.doc.location(("metadata", "name"))[:2] == ("addons.tf", 19)
+    assert skipped == set()
+
+
+def test_what_only_exists_after_rendering_and_unread_types_are_listed(tmp_path: Path):
+    _tree(tmp_path, {"main.tf": """\
+        resource "kubectl_manifest" "collectors" {
+          yaml_body = <<-YAML
+            apiVersion: opentelemetry.io/v1beta1
+            kind: OpenTelemetryCollector
+            metadata:
+              name: gateway
+            spec:
+              config:
+            %{ for name in var.pipelines ~}
+                ${name}:
+            %{ endfor ~}
+                oops: [
+          YAML
+        }
+        resource "kubernetes_manifest" "computed" {
+          manifest = jsondecode(data.http.manifest.response_body)
+        }
+        resource "aws_s3_bucket" "logs" {
+          bucket = "logs"
+        }
+    """})
+    report = validate([str(tmp_path)])
+    assert [f for f in report.findings if f.rule in ("syntax-yaml", "internal-error")] == []
+    _, skipped = _load(tmp_path)
+    assert skipped == {
+        ("main.tf", "kubectl_manifest.collectors: yaml_body is YAML only once Terraform renders it: not checked"),
+        ("main.tf", "kubernetes_manifest.computed: manifest is known at apply time only: not checked"),
+        ("main.tf", "Terraform resources otelstack does not read: aws_s3_bucket"),
+    }
+
+
+def test_a_typed_daemonset_keeps_the_positions_of_its_blocks(tmp_path: Path):
+    _tree(tmp_path, {"beyla.tf": """\
+        resource "kubernetes_daemonset" "beyla" {
+          metadata {
+            name      = "beyla"
+            namespace = "beyla"
+          }
+          spec {
+            selector {
+              match_labels = { app = "beyla" }
+            }
+            template {
+              metadata {
+                labels = { app = "beyla" }
+              }
+              spec {
+                container {
+                  name  = "beyla"
+                  image = "grafana/beyla:1.8.8"
+                  env {
+                    name  = "BEYLA_CONFIG_PATH"
+                    value = "/config/beyla-config.yml"
+                  }
+                  dynamic "volume_mount" {
+                    for_each = var.mounts
+                    content {
+                      name       = volume_mount.value
+                      mount_path = "/x"
+                    }
+                  }
+                  security_context {
+                    privileged = true
+                  }
+                }
+              }
+            }
+          }
+        }
+    """})
+    platform, _ = _load(tmp_path)
+    [daemonset] = platform.objects
+    container = daemonset.doc.data["spec"]["template"]["spec"]["containers"][0]
+    assert container["env"] == [{"name": "BEYLA_CONFIG_PATH", "value": "/config/beyla-config.yml"}]
+    assert container["securityContext"] == {"privileged": True}
+    assert isinstance(container["volumeMounts"], Unknown)  # a dynamic block: how many is known at apply
+    assert daemonset.doc.location(("spec", "template", "spec", "containers", 0, "securityContext", "privileged")) == \
+        Location("beyla.tf", 30, 26, 30, 30)
+    report = validate([str(tmp_path)], Options(only={"k8s-schema"}))
+    assert report.findings == []
+
+
+def test_dynamic_set_blocks_of_a_module_take_the_calls_map(tmp_path: Path):
+    _tree(tmp_path, {
+        "env/main.tf": """\
+            module "operator" {
+              source = "../modules/release"
+              settings = {
+                "manager.collectorImage.repository" = "otel/opentelemetry-collector-k8s"
+              }
+            }
+        """,
+        "modules/release/main.tf": """\
+            variable "settings" {
+              type    = map(string)
+              default = {}
+            }
+            resource "helm_release" "this" {
+              name       = "opentelemetry-operator"
+              repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart      = "opentelemetry-operator"
+              version    = "0.74.0"
+              dynamic "set" {
+                for_each = var.settings
+                content {
+                  name  = set.key
+                  value = set.value
+                }
+              }
+            }
+        """,
+    })
+    platform, _ = _load(tmp_path)
+    [app] = platform.applications
+    values = app.sources[0].values
+    assert values.data == {"manager": {"collectorImage": {"repository": "otel/opentelemetry-collector-k8s"}}}
+    assert not app.sources[0].values_unknown
+    assert values.location(("manager", "collectorImage", "repository"))[:2] == ("env/main.tf", 4)
+    report = validate([str(tmp_path)], Options(only={"operator-collector-image"}))
+    assert report.findings == []
