@@ -121,7 +121,7 @@ def _shared(app: Application) -> dict:
 
 def application_name(cluster: str, app: str) -> str:
     """The name the ApplicationSet gives `app` on `cluster` (its template is "{{ .nameNormalized }}-<app>")."""
-    from otelstack.fleet.expand import normalize
+    from otelstack.fleet.functions import normalize
 
     return f"{normalize(cluster)}-{app}"
 

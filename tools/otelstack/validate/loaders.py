@@ -387,24 +387,14 @@ class Loader:
                                            for name, doc in application_sets]
 
     def _expand(self) -> None:
-        """Every ApplicationSet against the registered clusters; each generated application joins
-        the model like a hand-written one, naming its cluster."""
-        from otelstack.fleet.expand import expand
+        """Every ApplicationSet expanded offline (otelstack.fleet.tree); each generated application
+        joins the model like a hand-written one, naming its cluster; an ApplicationSet that
+        generates none contributes its template, placeholders unknown."""
+        from otelstack.fleet.tree import expand_platform
 
-        for appset in self.platform.application_sets:
-            appset.expansion = expand(appset.doc, self.platform.clusters)
-            for generated in appset.expansion.generated:
-                cluster = generated.cluster.name if generated.cluster is not None else ""
-                metadata = generated.doc.data.setdefault("metadata", {})
-                if isinstance(metadata, dict) and not metadata.get("namespace"):
-                    # the controller creates applications in the ApplicationSet's namespace
-                    metadata["namespace"] = appset.doc.get(("metadata", "namespace"))
-                    generated.doc.locations[("metadata", "namespace")] = appset.doc.location(("metadata", "namespace"))
-                name = generated.doc.get(("metadata", "name"))
-                app = Application(name, generated.doc, f"appset-{appset.origin}", appset.file,
-                                  address=f"ApplicationSet/{appset.label}[{cluster or name}]", cluster=cluster,
-                                  generated_by=str(appset.doc.location()))
-                self._add_application(app)
+        for appset, app in expand_platform(self.platform, getattr(self, "git_source", None)):
+            self._add_application(app)
+            if app.origin != "appset-template":
                 appset.generated.append(app)
 
     # Links between objects --------------------------------------------------------------------
