@@ -149,23 +149,15 @@ def _index(item: Any, *keys: Any) -> Any:
     return item
 
 
-def _go_slice(item: Any, *indexes: Any) -> Any:
-    if item is None:
-        raise TemplateError("slice of untyped nil")
-    if not isinstance(item, (list, str)):
-        raise TemplateError(f"can't slice item of type {type_name(item)}")
-    if len(indexes) > 3 or (isinstance(item, str) and len(indexes) > 2):
-        raise TemplateError("too many slice indexes")
-    bounds = [0, len(item), len(item)]
-    for position, index in enumerate(indexes):
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TemplateError(f"cannot index slice/array with type {type_name(index)}")
-        bounds[position] = index
-    if len(indexes) < 2:
-        bounds[1] = len(item)
-    if not 0 <= bounds[0] <= bounds[1] <= len(item):
-        raise TemplateError(f"invalid slice index: {bounds[0]} > {bounds[1]}" if bounds[0] > bounds[1] else f"index out of range: {bounds[1]}")
-    return item[bounds[0]:bounds[1]]
+def _sprig_slice(items: Any, *indexes: Any) -> list:
+    """Sprig's `slice` (it replaces text/template's builtin of that name): lists only."""
+    if not isinstance(items, list):
+        raise TemplateError(f"list should be type of slice or array but {type_name(items)}")
+    start = _to_int64(indexes[0]) if indexes else 0
+    end = _to_int64(indexes[1]) if len(indexes) > 1 else len(items)
+    if not 0 <= start <= end <= len(items):
+        raise TemplateError(f"runtime error: slice bounds out of range [{start}:{end}]")
+    return items[start:end]
 
 
 def _sprint(*values: Any) -> str:
@@ -776,7 +768,7 @@ S, I, B, A, V, F = "string", "int", "bool", "any", "value", "float64"
 IMPLEMENTED: dict[str, Function] = {
     # text/template
     "and": Function(_truth, (V,), V), "or": Function(_truth, (V,), V), "not": Function(_not, (V,)),
-    "len": Function(_len, (V,)), "index": Function(_index, (V,), V), "slice": Function(_go_slice, (V,), V),
+    "len": Function(_len, (V,)), "index": Function(_index, (V,), V), "slice": Function(_sprig_slice, (A,), A),
     "print": Function(_sprint, (), A), "printf": Function(_sprintf, (S,), A), "println": Function(_sprintln, (), A),
     "eq": Function(_eq, (V,), V), "ne": Function(_ne, (V, V)),
     "lt": Function(_ordered("lt", lambda a, b: a < b), (V, V)), "le": Function(_ordered("le", lambda a, b: a <= b), (V, V)),

@@ -604,7 +604,7 @@ class _State:
         elif value is None:
             items = []
         else:
-            raise NeedsEngine(f"range over a {type_name(value)}")
+            raise TemplateError(f"range can't iterate over {printed(value)}")
         for key, element in items:
             if len(pipe.decl) == 1:
                 self._bind(pipe, 0, element)
