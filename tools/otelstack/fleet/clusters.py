@@ -5,6 +5,7 @@ label selectors over them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from otelstack.fleet.functions import normalize
@@ -46,6 +47,9 @@ class ClusterTarget:
 
     def params(self, go: bool = True) -> dict:
         """The cluster generator's parameters, before `values` (applicationset/generators/cluster.go)."""
+        return dict(_params(self, go))  # a fresh top level: generators add `values` to it
+
+    def _build_params(self, go: bool) -> dict:
         if not self.registered:
             return {"name": self.name, "nameNormalized": self.name, "server": self.server, "project": ""}
         params: dict[str, Any] = {"name": self.name, "nameNormalized": normalize(self.name), "server": self.server,
@@ -62,6 +66,11 @@ class ClusterTarget:
             params.update({f"metadata.annotations.{k}": v for k, v in annotations.items()})
             params.update({f"metadata.labels.{k}": v for k, v in labels.items()})
         return params
+
+
+@lru_cache(maxsize=65536)  # every ApplicationSet of a fleet asks for the same clusters' parameters
+def _params(cluster: ClusterTarget, go: bool) -> dict:
+    return cluster._build_params(go)
 
 
 def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:

@@ -326,7 +326,7 @@ class Loader:
         base_dir = os.path.dirname(item.display)
         for rel, content in result.outputs.items():
             self.generated[os.path.join(root, rel)] = content
-        for change in plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root)):
+        for change in plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root, produced=result.outputs)):
             display = os.path.join(base_dir, change.path) if base_dir else change.path
             line = _first_changed_line(change.diff)
             self.platform.stale.append((change.kind, Location(display, line), item.display))
