@@ -362,16 +362,20 @@ def _platform_repo(root: Path) -> Path:
     return root
 
 
+def _committed_and_expanded(repo: Path, appset: str) -> list[dict]:
+    """The applications `fleet expand` lists once `appset` is committed beside the apps."""
+    (repo / "appset.yaml").write_text(appset)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "apps")
+    return json.loads(run_cli(["fleet", "expand", str(repo), "--format", "json"]).out)["application_sets"][0]["applications"]
+
+
 def test_git_directories_generator_over_the_repository_itself(tmp_path: Path):
     repo = _platform_repo(tmp_path)
     generator = ("    - git:\n        repoURL: https://github.com/example/platform.git\n        revision: HEAD\n"
                  "        directories: [{path: 'apps/*'}, {path: apps/legacy, exclude: true}]")
-    (repo / "appset.yaml").write_text(GIT_APPSET.format(go="true", generator=generator, name="{{ .path.basename }}",
-                                                       namespace="{{ .path.basenameNormalized }}", path="{{ .path.path }}"))
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "apps")
-    payload = json.loads(run_cli(["fleet", "expand", str(repo), "--format", "json"]).out)
-    apps = payload["application_sets"][0]["applications"]
+    apps = _committed_and_expanded(repo, GIT_APPSET.format(go="true", generator=generator, name="{{ .path.basename }}",
+                                                          namespace="{{ .path.basenameNormalized }}", path="{{ .path.path }}"))
     assert [(a["name"], a["sources"][0]["path"]) for a in apps] == [
         ("billing", "apps/billing"), ("checkout", "apps/checkout"), ("search", "apps/search")]
     # validate sees the same applications, each checked like a hand-written one
@@ -402,12 +406,8 @@ def test_git_files_generator_with_exclude_and_flat_parameters(tmp_path: Path):
     repo = _platform_repo(tmp_path)
     generator = ("    - git:\n        repoURL: git@github.com:example/platform.git\n        revision: main\n"
                  "        files: [{path: 'apps/*/config.json'}, {path: 'apps/legacy/*', exclude: true}]")
-    (repo / "appset.yaml").write_text(GIT_APPSET.format(go="false", generator=generator, name="{{path.basename}}-{{env}}",
-                                                       namespace="{{owner.team}}", path="{{path}}/{{path[1]}}"))
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "apps")
-    payload = json.loads(run_cli(["fleet", "expand", str(repo), "--format", "json"]).out)
-    apps = payload["application_sets"][0]["applications"]
+    apps = _committed_and_expanded(repo, GIT_APPSET.format(go="false", generator=generator, name="{{path.basename}}-{{env}}",
+                                                          namespace="{{owner.team}}", path="{{path}}/{{path[1]}}"))
     assert [(a["name"], a["destination"]["namespace"], a["sources"][0]["path"]) for a in apps] == [
         ("billing-prod", "bil", "apps/billing/billing"), ("checkout-prod", "che", "apps/checkout/checkout"),
         ("search-dev", "sea", "apps/search/search")]

@@ -17,6 +17,7 @@ from otelstack.errors import UsageError
 from otelstack.render.compose import Application, Composition, compose, rendered_path
 from otelstack.stack import Stack, StackFile
 from otelstack.stack.loader import Cluster
+from otelstack.yamlsource import copied
 
 ENVIRONMENT_LABEL = "otelstack.io/environment"
 GO_TEMPLATE_OPTIONS = ["missingkey=error"]
@@ -110,21 +111,13 @@ def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
 
 def _shared(app: Application) -> dict:
     """What every cluster's copy of an application must agree on (the ApplicationSet template)."""
-    spec = _copied(app.spec)  # (copy.deepcopy is most of a large fleet's composition time)
+    spec = copied(app.spec)  # (copy.deepcopy was most of a large fleet's composition time)
     spec["source"].pop("target_revision")
     spec["source"].pop("values_file")
     for merged_per_cluster in ("destination", "sync_options", "ignore_differences"):
         spec.pop(merged_per_cluster)
     spec["namespace"] = app.namespace
     return spec
-
-
-def _copied(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copied(v) for v in value]
-    return value
 
 
 def application_name(cluster: str, app: str) -> str:

@@ -15,7 +15,6 @@ without it.
 
 from __future__ import annotations
 
-import marshal
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -34,6 +33,7 @@ from otelstack.fleet.generators import Context, ExpansionProblem, ParamSet, gene
 from otelstack.fleet.gitsource import GitSource
 from otelstack.fleet.govalues import NeedsEngine, TemplateError
 from otelstack.source import Located, Path, Unknown, is_unknown
+from otelstack.yamlsource import copied
 
 Renderer = Callable[[list[tuple[str, dict]]], list[Any]]  # (template, params) -> text or an exception
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
@@ -160,21 +160,6 @@ def _plan(template: dict) -> tuple[list[tuple[Path, str]], bool]:
     return fields, keys
 
 
-def _copy(value: Any) -> Any:
-    try:
-        return marshal.loads(marshal.dumps(value))  # plain data: a C-speed deep copy
-    except ValueError:  # Unknown values (Terraform) and the like
-        return _copy_slowly(value)
-
-
-def _copy_slowly(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy_slowly(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_slowly(v) for v in value]
-    return value
-
-
 def _set(data: Any, path: Path, value: Any) -> None:
     for key in path[:-1]:
         data = data[key]
@@ -183,7 +168,7 @@ def _set(data: Any, path: Path, value: Any) -> None:
 
 def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: ParamSet, renderer, jobs, pending, options) -> None:
     fields, templated_keys = plan
-    data = _copy(template)
+    data = copied(template)
     base: Path = ("spec", "template")
     doc = Located(data, appset.file, _template_locations(appset), _template_key_locations(appset))
     generated = Generated(entry.cluster, entry.params, doc, entry.label)

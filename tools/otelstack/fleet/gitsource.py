@@ -101,33 +101,7 @@ def pathspec(pattern: str):
 
 
 def _wildmatch(pattern: str) -> str:
-    out = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            out.append(re.escape(pattern[index + 1]))
-            index += 2
-            continue
-        if char == "*":
-            out.append(".*")
-        elif char == "?":
-            out.append(".")
-        elif char == "[":
-            end = pattern.find("]", index + 2 if pattern[index + 1:index + 2] in ("!", "^") else index + 1)
-            if end < 0:
-                out.append(re.escape(char))
-            else:
-                body = pattern[index + 1:end]
-                negate = body[:1] in ("!", "^")
-                body = body[1:] if negate else body
-                out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
-                index = end + 1
-                continue
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
+    return _glob(pattern, path_separated=False)
 
 
 def path_match(pattern: str, name: str) -> bool | None:
@@ -141,36 +115,49 @@ def path_match(pattern: str, name: str) -> bool | None:
 
 @lru_cache(maxsize=256)
 def _go_match_regex(pattern: str) -> re.Pattern:
+    return re.compile(_glob(pattern, path_separated=True) + r"\Z", re.S)
+
+
+def _glob(pattern: str, path_separated: bool) -> str:
+    """A glob as a regular expression: git's wildmatch without FNM_PATHNAME (`*` crosses "/";
+    a bad bracket is literal), or Go's path.Match (`*`, `?` and classes stop at "/"; a bad
+    pattern raises ValueError)."""
+    star, one = ("[^/]*", "[^/]") if path_separated else (".*", ".")
     out = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             if index + 1 >= len(pattern):
-                raise ValueError("bad pattern")
+                if path_separated:
+                    raise ValueError("bad pattern")
+                out.append(re.escape(char))
+                break
             out.append(re.escape(pattern[index + 1]))
             index += 2
             continue
         if char == "*":
-            out.append("[^/]*")
+            out.append(star)
         elif char == "?":
-            out.append("[^/]")
+            out.append(one)
         elif char == "[":
-            end = index + 1
-            if end < len(pattern) and pattern[end] == "^":
-                end += 1
-            if end < len(pattern) and pattern[end] == "]":
+            start = index + 1
+            negate = pattern[start:start + 1] in (("^",) if path_separated else ("!", "^"))
+            body_start = start + (1 if negate else 0)
+            if path_separated and pattern[body_start:body_start + 1] == "]":
                 raise ValueError("bad pattern")
-            close = pattern.find("]", end)
+            close = pattern.find("]", body_start + (0 if path_separated else 1))
             if close < 0:
-                raise ValueError("bad pattern")
-            body = pattern[index + 1:close]
-            negate = body.startswith("^")
-            body = body[1:] if negate else body
-            out.append("(?!/)[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+                if path_separated:
+                    raise ValueError("bad pattern")
+                out.append(re.escape(char))
+                index += 1
+                continue
+            body = pattern[body_start:close].replace("\\", "\\\\")
+            out.append(("(?!/)" if path_separated else "") + "[" + ("^" if negate else "") + body + "]")
             index = close + 1
             continue
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out) + r"\Z", re.S)
+    return "".join(out)

@@ -446,22 +446,14 @@ class _Parser:
                 raise TemplateError(f'function "{text}" not defined')
             node, index = Identifier(token.offset, text), index + 1
         elif kind == "field":
-            names = [text[1:]]
-            index += 1
-            while index < len(tokens) and tokens[index].kind == "field":
-                names.append(tokens[index].text[1:])
-                index += 1
+            names, index = _fields(tokens, index + 1, [text[1:]])
             return Field(token.offset, names), index
         elif kind == "dot":
             node, index = Dot(token.offset), index + 1
         elif kind == "var":
             if text not in self.vars:
                 raise TemplateError(f'undefined variable "{text}"')
-            names = [text]
-            index += 1
-            while index < len(tokens) and tokens[index].kind == "field":
-                names.append(tokens[index].text[1:])
-                index += 1
+            names, index = _fields(tokens, index + 1, [text])
             return Variable(token.offset, names), index
         elif kind == "string":
             node, index = Literal(token.offset, _unquote(text), "string", text), index + 1
@@ -484,12 +476,17 @@ class _Parser:
         if index < len(tokens) and tokens[index].kind == "field":
             if isinstance(node, (Literal,)) and node.kind != "nil":
                 raise TemplateError(f"unexpected . after term {node.text!r}")
-            names = []
-            while index < len(tokens) and tokens[index].kind == "field":
-                names.append(tokens[index].text[1:])
-                index += 1
+            names, index = _fields(tokens, index, [])
             node = Chain(token.offset, node, names)
         return node, index
+
+
+def _fields(tokens: list[Token], index: int, names: list[str]) -> tuple[list[str], int]:
+    """`.a.b.c` after an operand: the field names, and where the operand ends."""
+    while index < len(tokens) and tokens[index].kind == "field":
+        names.append(tokens[index].text[1:])
+        index += 1
+    return names, index
 
 
 def _unquote(text: str) -> str:
