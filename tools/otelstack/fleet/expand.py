@@ -91,7 +91,7 @@ def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer | 
     raw_options = spec.get("goTemplateOptions") or []
     ctx = Context(appset, go, [], clusters, git)
     if is_unknown(spec.get("goTemplate")) or (go and (is_unknown(raw_options) or any(is_unknown(o) for o in raw_options))):
-        ctx.problem("unknown", ("spec",), "the template mode is not known before apply")
+        ctx.problem("unknown", ("spec",), "goTemplate or goTemplateOptions is not known before apply (a Terraform variable or reference)")
         result.problems, result.complete = ctx.problems, False
         return result
     options = [str(o) for o in raw_options if isinstance(o, str)] if go and isinstance(raw_options, list) else []

@@ -93,7 +93,7 @@ def generate(ctx: Context, generator: Any, path: Path, interpolate: dict | None 
     body = generator[kind]
     where = path + (kind,)
     if is_unknown(body) or (isinstance(body, dict) and any(is_unknown(v) for v in body.values())):
-        ctx.problem("unknown", path, "the generator is not known before apply")
+        ctx.problem("unknown", path, "the generator is not known before apply (a Terraform variable or reference)")
         return None
     if kind in LIVE_GENERATORS:
         ctx.problem("live", where, f"not checked: the {LIVE_GENERATORS[kind]} generator needs a live Argo CD")
@@ -163,7 +163,7 @@ def _list(ctx: Context, body: dict, where: Path) -> list[ParamSet] | None:
 def _clusters(ctx: Context, body: dict, where: Path) -> list[ParamSet] | None:
     selector = body.get("selector")
     if is_unknown(selector) or (isinstance(selector, dict) and any(is_unknown(v) for v in selector.values())):
-        ctx.problem("unknown", where, "the selector is not known before apply")
+        ctx.problem("unknown", where, "the selector is not known before apply (a Terraform variable or reference)")
         return None
     pool = candidate_clusters(ctx.clusters)
     if not selector_is_empty(selector):

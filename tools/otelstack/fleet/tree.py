@@ -121,7 +121,7 @@ class TreeExpansion:
 
 
 PROBLEM_SEVERITY = {"template-error": "error", "invalid-name": "error", "matrix": "error", "unsupported": "warning",
-                    "no-match": "warning", "live": "info"}
+                    "no-match": "warning", "live": "info", "unknown": "not expanded"}
 
 
 def expand_tree(paths: list[str], git: GitSource | None = None, root_display: str | None = None) -> TreeExpansion:
@@ -195,8 +195,7 @@ def tree_text(result: TreeExpansion) -> str:
         if not appset.applications:
             lines.append("  (no applications)")
         for problem in appset.expansion.problems:
-            if problem.kind != "unknown":
-                lines.append(f"  {PROBLEM_SEVERITY.get(problem.kind, 'warning')}: {problem.location}: {problem.message}")
+            lines.append(f"  {PROBLEM_SEVERITY.get(problem.kind, 'warning')}: {problem.location}: {problem.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +209,7 @@ def tree_json(result: TreeExpansion) -> str:
             {"name": a.name, "location": a.where, "mode": a.mode, "complete": a.expansion.complete,
              "applications": [app.to_json() for app in sorted(a.applications, key=lambda x: (x.cluster, str(x.name)))],
              "problems": [{"kind": p.kind, "severity": PROBLEM_SEVERITY.get(p.kind, "warning"), "location": str(p.location),
-                           "message": p.message, "cluster": p.cluster} for p in a.expansion.problems if p.kind != "unknown"]}
+                           "message": p.message, "cluster": p.cluster} for p in a.expansion.problems]}
             for a in result.application_sets
         ],
         "load_errors": result.load_errors,
