@@ -241,6 +241,9 @@ def test_fasttemplate_when_go_template_is_off():
                         go="false", server="{{server}}")
     assert _names(expansion) == ["eu-gold"]
     assert expansion.generated[0].doc.data["spec"]["destination"]["server"] == "https://eu.example.com"
+    # the controller's own additions: the ApplicationSet's namespace, the resources finalizer
+    assert expansion.generated[0].doc.data["metadata"] == {"name": "eu-gold", "namespace": "argocd",
+                                                            "finalizers": ["resources-finalizer.argocd.argoproj.io"]}
 
 
 def test_fasttemplate_leaves_unknown_placeholders_and_the_name_is_invalid():

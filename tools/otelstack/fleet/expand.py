@@ -36,6 +36,7 @@ from otelstack.source import Located, Path, Unknown, is_unknown
 from otelstack.yamlsource import copied
 
 Renderer = Callable[[list[tuple[str, dict]]], list[Any]]  # (template, params) -> text or an exception
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
@@ -122,11 +123,15 @@ def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer | 
     result.problems = ctx.problems
     result.selected_clusters = ctx.selected_clusters
     namespace = appset.get(("metadata", "namespace"))
+    preserve = (spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion") is True if isinstance(spec.get("syncPolicy"), dict) else False
     for generated in result.generated:
         metadata = generated.doc.data.setdefault("metadata", {})
         if isinstance(metadata, dict):
-            # the controller creates applications in the ApplicationSet's namespace
+            # the controller creates applications in the ApplicationSet's namespace, and with the
+            # resources finalizer unless the template sets finalizers or resources are preserved
             metadata["namespace"] = namespace
+            if not metadata.get("finalizers") and not preserve:
+                metadata["finalizers"] = [RESOURCES_FINALIZER]
     return result
 
 
