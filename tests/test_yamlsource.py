@@ -55,3 +55,14 @@ def test_offsets_place_embedded_yaml():
     ok = load_yaml("x: 1\ny: 2\n", "main.tf", line_offset=10, column_offset=4).documents[0]
     assert (ok.location(("x",)).line, ok.location(("x",)).column) == (11, 8)
     assert (ok.location(("y",)).line, ok.location(("y",)).column) == (12, 4)
+
+
+def test_indented_json_is_located_as_the_yaml_loader_locates_it(repo_root):
+    """Rendered tfvars (json.dumps with indent) take a one-pass locator: same data, same locations."""
+    from otelstack.yamlsource import _load_indented_json, _load_yaml
+
+    for path in sorted((repo_root / "terraform" / "environments").glob("*/otelstack.auto.tfvars.json")):
+        text = path.read_text()
+        fast, slow = _load_indented_json(text, path.name).documents[0], _load_yaml(text, path.name).documents[0]
+        assert (fast.data, fast.locations, fast.key_locations) == (slow.data, slow.locations, slow.key_locations)
+    assert _load_indented_json('{"a": 1}', "x.json") is None  # not one value per line: the YAML loader reads it
