@@ -248,6 +248,7 @@ class Parsed:
     root: list[Node]
     defines: dict[str, list[Node]]
     source: str
+    simple: list | None = None  # text and plain field actions only: rendered without walking the tree
 
 
 class _Parser:
@@ -529,7 +530,9 @@ def _number(token: Token) -> Literal:
 @lru_cache(maxsize=4096)
 def parse(source: str) -> Parsed:
     """The parse tree of a template (cached: a fleet renders the same template many times)."""
-    return _Parser(source).parse()
+    parsed = _Parser(source).parse()
+    parsed.simple = _simple(parsed)
+    return parsed
 
 
 # --- execution -----------------------------------------------------------------------------------
@@ -851,6 +854,20 @@ def _show(node: Node) -> str:
     return "?"
 
 
+def _simple(parsed: Parsed) -> list | None:
+    """A template of text and `{{ .field.chain }}` actions only, as its parts (else None)."""
+    parts: list = []
+    for node in parsed.root:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif (isinstance(node, Action) and not node.pipe.decl and len(node.pipe.commands) == 1
+              and len(node.pipe.commands[0].args) == 1 and isinstance(node.pipe.commands[0].args[0], Field)):
+            parts.append(node.pipe.commands[0].args[0])
+        else:
+            return None
+    return parts
+
+
 def render(source: str, data: Any, options: list[str] | tuple[str, ...] = ()) -> str:
     """Render `source` with `data` as the dot, under the controller's goTemplateOptions.
     Raises TemplateError (the controller fails too) or NeedsEngine."""
@@ -861,6 +878,16 @@ def render(source: str, data: Any, options: list[str] | tuple[str, ...] = ()) ->
             raise TemplateError(f"unrecognized option: {option}")
         missing = mode
     parsed = parse(source)
+    simple = parsed.simple
+    if simple is not None:  # text and plain field actions: most ApplicationSet strings
+        out = []
+        for part in simple:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            state = _State(parsed, data, missing)
+            out.append(printed(state.field_chain(data, data, part.names, [part], _MISSING, part)))
+        return "".join(out)
     state = _State(parsed, data, missing)
     try:
         state.walk(data, parsed.root)
