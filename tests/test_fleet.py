@@ -199,6 +199,15 @@ def test_merge_overrides_base_parameters_by_merge_key():
     assert [p.kind for p in _expand(no_keys).problems] == ["template-error"]
 
 
+def test_generator_selector_and_template_of_its_own():
+    generator = ("    - list:\n        elements: [{app: a, env: prod}, {app: b, env: dev}]\n"
+                 "        template: {metadata: {name: '{{ .app }}-{{ .env }}'}}\n"
+                 "      selector: {matchLabels: {env: prod}}")
+    expansion = _expand(generator, server="https://kubernetes.default.svc")
+    assert _names(expansion) == ["a-prod"]  # the generator's name wins; the rest of the template is the ApplicationSet's
+    assert expansion.generated[0].doc.data["spec"]["destination"]["namespace"] == "beyla"
+
+
 def test_list_elements_without_go_template_must_be_strings():
     expansion = _expand("    - list: {elements: [{app: a, replicas: 3}]}", name="{{app}}", go="false",
                         server="https://kubernetes.default.svc")
