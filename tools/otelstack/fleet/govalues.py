@@ -142,15 +142,9 @@ def is_true(value: Any) -> bool:
     return True
 
 
+_BASIC_KINDS = {"<nil>": "invalid", "bool": "bool", "int": "int", "float64": "float", "string": "string"}
+
+
 def basic_kind(value: Any) -> str:
-    if value is None:
-        return "invalid"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    return "other"
+    """text/template's kinds for comparisons: invalid, bool, int, float, string, other."""
+    return _BASIC_KINDS.get(type_name(value), "other")
