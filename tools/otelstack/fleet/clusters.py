@@ -39,11 +39,8 @@ class ClusterTarget:
         return dict(self.labels)
 
     def secret_labels(self) -> dict[str, str]:
-        """The labels of the cluster's Secret: Argo CD labels every registration it stores."""
-        labels = dict(self.labels)
-        if self.registered:
-            labels.setdefault(SECRET_TYPE_LABEL, "cluster")
-        return labels
+        """The labels of the cluster's Secret: Argo CD labels every registration it stores (read only)."""
+        return _secret_labels(self)
 
     def params(self, go: bool = True) -> dict:
         """The cluster generator's parameters, before `values` (applicationset/generators/cluster.go)."""
@@ -54,7 +51,7 @@ class ClusterTarget:
             return {"name": self.name, "nameNormalized": self.name, "server": self.server, "project": ""}
         params: dict[str, Any] = {"name": self.name, "nameNormalized": normalize(self.name), "server": self.server,
                                   "project": self.project}
-        labels, annotations = self.secret_labels(), dict(self.annotations)
+        labels, annotations = dict(self.secret_labels()), dict(self.annotations)
         if go:
             metadata: dict[str, Any] = {}
             if annotations:
@@ -66,6 +63,14 @@ class ClusterTarget:
             params.update({f"metadata.annotations.{k}": v for k, v in annotations.items()})
             params.update({f"metadata.labels.{k}": v for k, v in labels.items()})
         return params
+
+
+@lru_cache(maxsize=65536)
+def _secret_labels(cluster: ClusterTarget) -> dict[str, str]:
+    labels = dict(cluster.labels)
+    if cluster.registered:
+        labels.setdefault(SECRET_TYPE_LABEL, "cluster")
+    return labels
 
 
 @lru_cache(maxsize=65536)  # every ApplicationSet of a fleet asks for the same clusters' parameters
