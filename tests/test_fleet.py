@@ -245,6 +245,13 @@ def test_functions_python_lacks_go_to_helms_engine(helm_bin: str):
     assert _problems(no_helm) == [("unsupported", 11)] and not no_helm.complete
 
 
+def test_functions_whose_result_changes_are_not_previewed():
+    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name="{{ .name }}-{{ now | date \"2006\" }}",
+                        fallback=lambda jobs: pytest.fail("a run-to-run value must not be rendered"))
+    assert {(p.kind, p.location.line) for p in expansion.problems} == {("unsupported", 11)} and not expansion.complete
+    assert "'now' (its result changes run to run)" in expansion.problems[0].message
+
+
 def test_fasttemplate_when_go_template_is_off():
     expansion = _expand("    - clusters: {selector: {matchLabels: {tier: gold}}}", name="{{name}}-{{metadata.labels.tier}}",
                         go="false", server="{{server}}")

@@ -31,7 +31,7 @@ from otelstack.fleet.clusters import (  # noqa: F401  (re-exported: the loaders 
 from otelstack.fleet.functions import normalize  # noqa: F401
 from otelstack.fleet.generators import Context, ExpansionProblem, ParamSet, generate, generator_kind
 from otelstack.fleet.gitsource import GitSource
-from otelstack.fleet.govalues import NeedsEngine, TemplateError
+from otelstack.fleet.govalues import NeedsEngine, Nondeterministic, TemplateError
 from otelstack.source import Located, Path, Unknown, is_unknown
 from otelstack.yamlsource import copied
 
@@ -121,6 +121,7 @@ def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer | 
             _render_one(ctx, appset, merged, plan, entry, renderer, jobs, pending, options)
     _finish(ctx, result, jobs, pending, renderer, fallback, options)
     result.problems = ctx.problems
+    result.complete = result.complete and not any(p.kind in ("unsupported", "live", "unknown") for p in ctx.problems)
     result.selected_clusters = ctx.selected_clusters
     namespace = appset.get(("metadata", "namespace"))
     preserve = (spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion") is True if isinstance(spec.get("syncPolicy"), dict) else False
@@ -192,6 +193,9 @@ def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: Para
                 ctx.problem("template-error", base + path, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
                 failed = True
                 break
+            except Nondeterministic as exc:
+                ctx.problem("unsupported", base + path, f"cannot expand offline: {exc.construct}", key=False)
+                _set(data, path, Unknown(text))
             except NeedsEngine:
                 jobs.append(_Job(text, entry.params, generated, path))
         else:

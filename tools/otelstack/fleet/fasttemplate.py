@@ -36,19 +36,3 @@ def render(source: str, params: dict[str, Any]) -> str:
         replacement = params.get(tag.strip())
         out.append(replacement if isinstance(replacement, str) and tag.strip() else "{{" + tag + "}}")
         position = end + 2
-
-
-def render_structure(value: Any, params: dict[str, Any]) -> Any:
-    """Every string of a template value, map keys too."""
-    if isinstance(value, str):
-        return render(value, params) if "{{" in value else value
-    if isinstance(value, dict):
-        return {render_structure(k, params): render_structure(v, params) for k, v in value.items()}
-    if isinstance(value, list):
-        return [render_structure(v, params) for v in value]
-    return value
-
-
-def placeholders(source: str) -> list[str]:
-    """The tags of a string, trimmed (for reports on those left unreplaced)."""
-    return [m.group(1).strip() for m in re.finditer(r"{{(.*?)}}", source)]

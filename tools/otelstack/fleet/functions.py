@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from otelstack.fleet.govalues import NeedsEngine, StrMap, TemplateError, basic_kind, fmt_v, is_true, type_name
+from otelstack.fleet.govalues import NeedsEngine, Nondeterministic, StrMap, TemplateError, basic_kind, fmt_v, is_true, type_name
 
 GO_BUILTINS = ("and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le",
                "gt", "ge", "html", "js", "urlquery", "call")
@@ -105,6 +105,8 @@ def slugify(*args: Any) -> str:
 
 def _no_engine(name: str) -> Callable[..., Any]:
     def call(*_: Any) -> Any:
+        if name in NONDETERMINISTIC:
+            raise Nondeterministic(f"the function {name!r} (its result changes run to run)")
         raise NeedsEngine(f"the function {name!r}")
 
     return call

@@ -25,7 +25,7 @@ from typing import Any
 from otelstack.fleet import functions
 from otelstack.fleet.govalues import NeedsEngine, StrMap, TemplateError, basic_kind, is_true, printed, type_name
 
-__all__ = ["TemplateError", "NeedsEngine", "Unsupported", "parse", "render", "render_structure", "references", "MISSING_KEY_OPTIONS"]
+__all__ = ["TemplateError", "NeedsEngine", "Unsupported", "parse", "render", "references", "MISSING_KEY_OPTIONS"]
 
 Unsupported = NeedsEngine  # the name older callers use
 MISSING_KEY_OPTIONS = {"missingkey=default": "invalid", "missingkey=invalid": "invalid", "missingkey=zero": "zero",
@@ -896,17 +896,6 @@ def render(source: str, data: Any, options: list[str] | tuple[str, ...] = ()) ->
     return "".join(state.out)
 
 
-def render_structure(value: Any, data: Any, options: list[str] | tuple[str, ...] = ()) -> Any:
-    """Render every string of a (nested) template value, keys too (the controller does)."""
-    if isinstance(value, str):
-        return render(value, data, options) if "{{" in value else value
-    if isinstance(value, dict):
-        return {render_structure(k, data, options): render_structure(v, data, options) for k, v in value.items()}
-    if isinstance(value, list):
-        return [render_structure(v, data, options) for v in value]
-    return value
-
-
 def references(source: str) -> list[str]:
     """Field chains read from the data at the top level (outside with/range/define), e.g.
     ['metadata.labels.region']: what another engine must find to honour missingkey=error."""
@@ -936,13 +925,3 @@ def references(source: str) -> list[str]:
     for node in parsed.root:
         visit(node)
     return found
-
-
-def functions_used(source: str) -> set[str]:
-    """The function names a template calls (it parses)."""
-    return set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\b", " ".join(
-        segment.text for segment in _segments(source) if segment.kind == "action"))) & functions.ARGOCD_FUNCTIONS
-
-
-def kind_of(value: Any) -> str:
-    return basic_kind(value)

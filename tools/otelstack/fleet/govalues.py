@@ -27,6 +27,10 @@ class NeedsEngine(Exception):
         self.construct = construct
 
 
+class Nondeterministic(NeedsEngine):
+    """A function whose result differs run to run (time, randomness): no engine previews it."""
+
+
 class StrMap(dict):
     """A Go map[string]string (cluster labels, annotations, generator values, split's result)."""
 

@@ -221,10 +221,6 @@ def exit_failed(result: TreeExpansion) -> bool:
     return bool(result.load_errors) or any(PROBLEM_SEVERITY.get(p.kind) == "error" for _, p in result.problems)
 
 
-def relative(path: str, start: str) -> str:
-    return os.path.relpath(path, start)
-
-
 # --- `fleet diff PATH --base REF` ------------------------------------------------------------------
 
 @dataclass
