@@ -70,7 +70,7 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def format_float(value: float, verb: str = "g") -> str:
+def format_float(value: float) -> str:
     """Go's strconv.FormatFloat(f, 'g', -1, 64), which fmt's %v uses: shortest digits, exponent
     form when the exponent is below -4 or at least 6 (1.234567e+06, 1e-05; 123456 stays)."""
     if math.isinf(value):
