@@ -10,8 +10,8 @@ import pytest
 
 from helpers import replace_in, run_cli
 from otelstack.external import ProcessRunner
-from otelstack.fleet import gotemplate
-from otelstack.fleet.expand import ClusterTarget, expand, render_python
+from otelstack.fleet.expand import ClusterTarget, expand
+from otelstack.fleet.govalues import NeedsEngine
 from otelstack.fleet.helm_engine import render_with_helm
 from otelstack.validate import validate
 from otelstack.yamlsource import load_yaml
@@ -85,46 +85,10 @@ def test_helm_engine_expands_the_bundled_fleet_identically(repo_root: Path, helm
     assert {**json.loads(helm.out), "engine": "python"} == python
 
 
-# --- the Go-template subset against helm's engine ---------------------------------------------
+# --- expanding ApplicationSets: generators and the controller's template semantics --------------
 
 PARAMS = ClusterTarget("EU West_1", "https://eu.example.com", (("region", "eu-west-1"), ("tier", "gold")),
-                       (("beyla_version", "1.4.13"),)).params({"replicas": "3"})
-TEMPLATES = [
-    "{{ .nameNormalized }}-beyla",
-    "{{.name}}/{{ .server }}",
-    "{{ .metadata.labels.region }}",
-    "{{ index .metadata.annotations \"beyla_version\" }}",
-    "{{ index .metadata.labels \"absent\" }}",
-    "{{ .values.replicas | default \"1\" }}",
-    "{{ default \"x\" .values.replicas }}",
-    "{{ .metadata.labels.region | upper }}-{{ lower .name }}",
-    "{{- .name -}}  {{/* a comment */}} x",
-    "{{ printf \"%s-%s\" .name .metadata.labels.tier }}",
-    "{{ .name | replace \" \" \"-\" | trunc 5 }}",
-    "{{ quote .name }}",
-    "{{ .metadata.labels.tier | trimPrefix \"go\" }}",
-]
-
-
-@pytest.mark.parametrize("template", TEMPLATES)
-def test_python_subset_matches_helm(template: str, helm_bin: str):
-    (helm_result,) = render_with_helm([(template, PARAMS)], ProcessRunner(), helm_bin)
-    assert not isinstance(helm_result, Exception), helm_result
-    assert gotemplate.render(template, PARAMS) == helm_result
-
-
-@pytest.mark.parametrize("template,construct", [
-    ('{{ if eq .name "eu" }}europe{{ end }}', "if"),
-    ("{{ range .metadata.labels }}x{{ end }}", "range"),
-    ("{{ $n := .name }}{{ $n }}", "variable"),
-    ("{{ toJson .metadata.labels }}", "toJson"),
-])
-def test_constructs_outside_the_subset_are_named_not_guessed(template: str, construct: str, helm_bin: str):
-    with pytest.raises(gotemplate.Unsupported) as raised:
-        gotemplate.render(template, PARAMS)
-    assert construct in raised.value.construct
-    (helm_result,) = render_with_helm([(template, PARAMS)], ProcessRunner(), helm_bin)
-    assert isinstance(helm_result, str)  # the real engine evaluates it: `--engine helm` covers these
+                       (("beyla_version", "1.4.13"),)).params()
 
 
 def test_helm_engine_reports_a_failing_template_and_renders_the_rest(helm_bin: str):
@@ -132,12 +96,7 @@ def test_helm_engine_reports_a_failing_template_and_renders_the_rest(helm_bin: s
     results = render_with_helm([(job, PARAMS) for job in jobs], ProcessRunner(), helm_bin)
     assert results[0] == "EU West_1" and results[3] == "https://eu.example.com"
     assert [str(r) for r in results[1:3]] == ["no", 'parse error: function "nope" not defined']
-    assert isinstance(results[4], gotemplate.Unsupported) and "Argo CD's own" in str(results[4])
-    assert gotemplate.render("{{ normalize .name }}", PARAMS) == "eu-west-1"
-
-
-def test_name_normalized_as_argocd_sanitizes_names():
-    assert ClusterTarget("-Prod_EU.", "https://x").params()["nameNormalized"] == "prod-eu"
+    assert isinstance(results[4], NeedsEngine) and "Argo CD's own" in str(results[4])
 
 
 def _appset(text: str):
@@ -150,6 +109,7 @@ kind: ApplicationSet
 metadata: {{name: beyla, namespace: argocd}}
 spec:
   goTemplate: {go}
+  goTemplateOptions: {options}
   generators:
 {generators}
   template:
@@ -157,7 +117,7 @@ spec:
       name: '{name}'
     spec:
       project: default
-      destination: {{server: '{{{{ .server }}}}', namespace: beyla}}
+      destination: {{server: '{server}', namespace: beyla}}
       source: {{repoURL: https://grafana.github.io/helm-charts, chart: beyla, targetRevision: 1.4.13}}
 """
 CLUSTERS = [
@@ -167,12 +127,18 @@ CLUSTERS = [
 ]
 
 
-def _expand(generators: str, name: str = "{{ .name }}-beyla", go: str = "true", clusters=CLUSTERS, renderer=render_python):
-    return expand(_appset(APPSET.format(generators=generators, name=name, go=go)), clusters, renderer)
+def _expand(generators: str, name: str = "{{ .name }}-beyla", go: str = "true", clusters=CLUSTERS, renderer=None,
+            options: str = "[missingkey=error]", server: str = "{{ .server }}", **kwargs):
+    text = APPSET.format(generators=generators, name=name, go=go, options=options, server=server)
+    return expand(_appset(text), clusters, renderer, **kwargs)
 
 
 def _names(expansion) -> list[str]:
     return [g.doc.data["metadata"]["name"] for g in expansion.generated]
+
+
+def _problems(expansion) -> list[tuple[str, int]]:
+    return [(p.kind, p.location.line) for p in expansion.problems]
 
 
 def test_cluster_generator_selectors():
@@ -181,6 +147,13 @@ def test_cluster_generator_selectors():
     assert _names(_expand(expression)) == ["eu-beyla", "ap-beyla"]
     not_in = "    - clusters: {selector: {matchExpressions: [{key: enable_beyla, operator: DoesNotExist}]}}"
     assert _names(_expand(not_in)) == ["ap-beyla"]
+
+
+def test_cluster_generator_values_are_templated_with_the_clusters_parameters():
+    values = "    - clusters:\n        selector: {matchLabels: {enable_beyla: 'true'}}\n        values: {suffix: '{{ .metadata.labels.tier }}-x'}"
+    assert _names(_expand(values, name="{{ .name }}-{{ .values.suffix }}")) == ["eu-gold-x", "us-silver-x"]
+    flat = "    - clusters:\n        selector: {matchLabels: {enable_beyla: 'true'}}\n        values: {suffix: '{{metadata.labels.tier}}'}"
+    assert _names(_expand(flat, name="{{name}}-{{values.suffix}}", go="false", server="{{server}}")) == ["eu-gold", "us-silver"]
 
 
 def test_in_cluster_trap():
@@ -198,35 +171,294 @@ def test_in_cluster_trap():
     assert "no cluster is registered in this tree" in elsewhere.problems[0].message
 
 
-def test_matrix_takes_exactly_two_generators():
+def test_matrix_combines_two_generators_and_interpolates_the_second():
     matrix = ("    - matrix:\n        generators:\n          - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}\n"
               "          - list: {elements: [{flavour: a}, {flavour: b}]}")
     assert _names(_expand(matrix, name="{{ .name }}-{{ .flavour }}")) == ["eu-a", "eu-b", "us-a", "us-b"]
+    # the second generator sees each parameter set of the first
+    interpolated = ("    - matrix:\n        generators:\n          - list: {elements: [{tier: gold}, {tier: bronze}]}\n"
+                    "          - clusters: {selector: {matchLabels: {tier: '{{ .tier }}'}}}")
+    assert _names(_expand(interpolated, name="{{ .tier }}-{{ .name }}")) == ["gold-eu", "bronze-ap"]
     three = matrix + "\n          - list: {elements: [{x: y}]}"
     problems = _expand(three).problems
-    assert [(p.kind, p.location.line) for p in problems] == [("matrix", 7)]
+    assert [(p.kind, p.location.line) for p in problems] == [("matrix", 8)]
     assert "exactly two child generators, this one has 3" in problems[0].message
 
 
-def test_missing_key_and_unsupported_construct_point_at_the_template():
+def test_matrix_without_go_template_refuses_clashing_parameters():
+    clash = ("    - matrix:\n        generators:\n          - list: {elements: [{env: a}]}\n"
+             "          - list: {elements: [{env: b}]}")
+    expansion = _expand(clash, name="x-{{env}}", go="false", server="https://kubernetes.default.svc")
+    assert _names(expansion) == [] and [p.kind for p in expansion.problems] == ["template-error"]
+    assert "found duplicate key env with different value" in expansion.problems[0].message
+
+
+def test_merge_overrides_base_parameters_by_merge_key():
+    merge = ("    - merge:\n        mergeKeys: [server]\n        generators:\n"
+             "          - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}, values: {replicas: '1'}}\n"
+             "          - list: {elements: [{server: 'https://us.example.com', values: {replicas: '3'}}]}")
+    expansion = _expand(merge, name="{{ .name }}-{{ .values.replicas }}")
+    assert _names(expansion) == ["eu-1", "us-3"]
+    assert [g.cluster.name for g in expansion.generated] == ["eu", "us"]
+    no_keys = merge.replace("mergeKeys: [server]", "mergeKeys: []")
+    assert [p.kind for p in _expand(no_keys).problems] == ["template-error"]
+
+
+def test_generator_selector_and_template_of_its_own():
+    generator = ("    - list:\n        elements: [{app: a, env: prod}, {app: b, env: dev}]\n"
+                 "        template: {metadata: {name: '{{ .app }}-{{ .env }}'}}\n"
+                 "      selector: {matchLabels: {env: prod}}")
+    expansion = _expand(generator, server="https://kubernetes.default.svc")
+    assert _names(expansion) == ["a-prod"]  # the generator's name wins; the rest of the template is the ApplicationSet's
+    assert expansion.generated[0].doc.data["spec"]["destination"]["namespace"] == "beyla"
+
+
+def test_list_elements_without_go_template_must_be_strings():
+    expansion = _expand("    - list: {elements: [{app: a, replicas: 3}]}", name="{{app}}", go="false",
+                        server="https://kubernetes.default.svc")
+    assert _names(expansion) == [] and expansion.problems[0].kind == "template-error"
+    assert "is not a string" in expansion.problems[0].message
+
+
+def test_go_template_errors_point_at_the_template_line():
     missing = _expand("    - clusters: {}", name="{{ .metadata.labels.region }}-beyla", clusters=CLUSTERS[:1])
-    kinds = {(p.kind, p.location.line, p.cluster) for p in missing.problems}
-    assert ("missing-key", 10, "eu") in kinds
-    unsupported = _expand("    - clusters: {}", name="{{ if .name }}x{{ end }}", clusters=CLUSTERS[:1])
-    assert [(p.kind, p.location.file, p.location.line, p.message) for p in unsupported.problems] == [
-        ("unsupported", "appset.yaml", 10, "cannot expand offline: the 'if' action")]
+    assert {(p.kind, p.location.line, p.cluster) for p in missing.problems} == {
+        ("template-error", 11, "eu"), ("template-error", 11, "in-cluster")}
+    assert 'map has no entry for key "region"' in missing.problems[0].message and _names(missing) == []
+    undefined = _expand("    - clusters: {}", name="{{ name }}-beyla", clusters=CLUSTERS[:1])
+    assert _problems(undefined) == [("template-error", 11), ("template-error", 11)]
+    assert 'function "name" not defined' in undefined.problems[0].message
+    # without missingkey=error a missing key prints "<no value>": not a valid application name
+    default = _expand("    - clusters: {}", name="{{ .metadata.labels.region }}-beyla", clusters=CLUSTERS[:1], options="[]")
+    assert {p.kind for p in default.problems} == {"invalid-name"}
+    assert "'<no value>-beyla' is not a valid Kubernetes name" in default.problems[0].message
 
 
-def test_helm_engine_expands_what_the_subset_cannot(helm_bin: str):
-    renderer = lambda jobs: render_with_helm(jobs, ProcessRunner(), helm_bin)  # noqa: E731
+def test_control_flow_expands_in_python():
     name = '{{ if eq .metadata.labels.tier "gold" }}premium{{ else }}{{ .name }}{{ end }}-beyla'
-    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name=name, renderer=renderer)
+    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name=name)
     assert expansion.problems == [] and _names(expansion) == ["premium-beyla", "us-beyla"]
 
 
+def test_functions_python_lacks_go_to_helms_engine(helm_bin: str):
+    name = "{{ .name }}-{{ semver \"1.4.13\" | toJson | sha256sum | trunc 6 }}"
+    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name=name)
+    assert expansion.problems == [] and expansion.complete
+    assert [n[:3] for n in _names(expansion)] == ["eu-", "us-"] and len(_names(expansion)[0]) == 9
+    no_helm = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name=name,
+                      fallback=lambda jobs: [NeedsEngine("the function 'semver' (no engine)")] * len(jobs))
+    assert _problems(no_helm) == [("unsupported", 11)] and not no_helm.complete
+
+
+def test_functions_whose_result_changes_are_not_previewed():
+    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name="{{ .name }}-{{ now | date \"2006\" }}",
+                        fallback=lambda jobs: pytest.fail("a run-to-run value must not be rendered"))
+    assert {(p.kind, p.location.line) for p in expansion.problems} == {("unsupported", 11)} and not expansion.complete
+    assert "'now' (its result changes run to run)" in expansion.problems[0].message
+
+
 def test_fasttemplate_when_go_template_is_off():
-    expansion = _expand("    - clusters: {selector: {matchLabels: {tier: gold}}}", name="{{name}}-{{metadata.labels.tier}}", go="false")
+    expansion = _expand("    - clusters: {selector: {matchLabels: {tier: gold}}}", name="{{name}}-{{metadata.labels.tier}}",
+                        go="false", server="{{server}}")
     assert _names(expansion) == ["eu-gold"]
+    assert expansion.generated[0].doc.data["spec"]["destination"]["server"] == "https://eu.example.com"
+    # the controller's own additions: the ApplicationSet's namespace, the resources finalizer
+    assert expansion.generated[0].doc.data["metadata"] == {"name": "eu-gold", "namespace": "argocd",
+                                                            "finalizers": ["resources-finalizer.argocd.argoproj.io"]}
+
+
+def test_fasttemplate_leaves_unknown_placeholders_and_the_name_is_invalid():
+    expansion = _expand("    - clusters: {selector: {matchLabels: {tier: gold}}}", name="{{cluster}}-beyla",
+                        go="false", server="{{server}}")
+    assert _names(expansion) == [] and _problems(expansion) == [("invalid-name", 11)]
+    assert "'{{cluster}}-beyla' is not a valid Kubernetes name" in expansion.problems[0].message
+    # Go syntax in fasttemplate mode is not substituted either
+    go_syntax = _expand("    - clusters: {selector: {matchLabels: {tier: gold}}}", name="{{ .name }}", go="false")
+    assert [p.kind for p in go_syntax.problems] == ["invalid-name"]
+
+
+def test_generators_that_need_a_live_argocd_are_named():
+    expansion = _expand("    - pullRequest: {github: {owner: o, repo: r}}\n    - scmProvider: {github: {organization: o}}")
+    assert [(p.kind, p.message) for p in expansion.problems] == [
+        ("live", "not checked: the pull request generator needs a live Argo CD"),
+        ("live", "not checked: the SCM provider generator needs a live Argo CD")]
+
+
+# --- any tree: `fleet expand PATH`, git generators over the repository itself -------------------
+
+TREE_APPSETS = """\
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: beyla, namespace: argocd}
+spec:
+  goTemplate: true
+  goTemplateOptions: [missingkey=error]
+  generators:
+    - clusters: {selector: {matchLabels: {enable_beyla: "true"}}}
+  template:
+    metadata: {name: '{{ .nameNormalized }}-beyla'}
+    spec:
+      project: default
+      destination: {server: '{{ .server }}', namespace: beyla}
+      source: {repoURL: https://grafana.github.io/helm-charts, chart: beyla, targetRevision: '{{ index .metadata.annotations "beyla_version" }}'}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: collector, namespace: argocd}
+spec:
+  generators:
+    - clusters: {selector: {matchLabels: {region: eu}}}
+  template:
+    metadata: {name: '{{name}}-collector'}
+    spec:
+      project: default
+      destination: {server: '{{server}}', namespace: otel}
+      source: {repoURL: https://github.com/example/platform.git, path: 'collectors/{{metadata.labels.region}}', targetRevision: main}
+"""
+TREE_CLUSTERS = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: cluster-{name}
+  namespace: argocd
+  labels: {{argocd.argoproj.io/secret-type: cluster, enable_beyla: "true", region: {region}}}
+  annotations: {{beyla_version: {version}}}
+stringData: {{name: {name}, server: 'https://{name}.k8s.example.com'}}
+---
+"""
+
+
+def test_fleet_expand_on_hand_written_application_sets_and_cluster_secrets(tmp_path: Path):
+    (tmp_path / "appsets.yaml").write_text(TREE_APPSETS)
+    (tmp_path / "clusters.yaml").write_text("".join(TREE_CLUSTERS.format(name=n, region=r, version=v)
+                                                    for n, r, v in (("eu-1", "eu", "1.4.13"), ("us-1", "us", "1.4.12"))))
+    result = run_cli(["fleet", "expand", str(tmp_path)])
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[:10] == [
+        "2 ApplicationSets, 2 registered clusters, 3 applications", "",
+        "ApplicationSet beyla  (appsets.yaml:1:1, goTemplate)",
+        "  cluster eu-1", "    eu-1-beyla  (-> https://eu-1.k8s.example.com beyla; chart beyla 1.4.13)",
+        "  cluster us-1", "    us-1-beyla  (-> https://us-1.k8s.example.com beyla; chart beyla 1.4.12)", "",
+        "ApplicationSet collector  (appsets.yaml:16:1, fasttemplate)",
+        "  cluster eu-1"]
+    payload = json.loads(run_cli(["fleet", "expand", str(tmp_path), "--format", "json"]).out)
+    (collector,) = payload["application_sets"][1]["applications"]
+    assert collector["name"] == "eu-1-collector" and collector["sources"][0]["path"] == "collectors/eu"
+    assert collector["namespace"] == "argocd"  # the ApplicationSet's namespace, as the controller sets it
+    broken = TREE_APPSETS.replace("'{{name}}-collector'", "'{{cluster}}-collector'")
+    (tmp_path / "appsets.yaml").write_text(broken)
+    failed = run_cli(["fleet", "expand", str(tmp_path)])
+    assert failed.code == 1
+    assert "  error: appsets.yaml:23:22: the generated application name '{{cluster}}-collector' is not a valid" in failed.out
+
+
+GIT_APPSET = """\
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {{name: apps, namespace: argocd}}
+spec:
+  goTemplate: {go}
+  generators:
+{generator}
+  template:
+    metadata: {{name: '{name}'}}
+    spec:
+      project: default
+      destination: {{server: https://kubernetes.default.svc, namespace: '{namespace}'}}
+      source: {{repoURL: 'git@github.com:Example/Platform.git', path: '{path}', targetRevision: HEAD}}
+"""
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, env=GIT_ENV, capture_output=True)
+
+
+def _platform_repo(root: Path) -> Path:
+    """A repository whose ApplicationSets read its own apps/ (its remote named as Argo CD would)."""
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "remote", "add", "origin", "https://github.com/example/platform.git")
+    for app, env in (("billing", "prod"), ("checkout", "prod"), ("legacy", "old"), ("search", "dev")):
+        (root / "apps" / app).mkdir(parents=True)
+        (root / "apps" / app / "kustomization.yaml").write_text("resources: []\n")
+        (root / "apps" / app / "config.json").write_text(json.dumps({"env": env, "owner": {"team": app[:3]}}))
+    (root / "apps" / ".hidden").mkdir()
+    (root / "apps" / ".hidden" / "x.yaml").write_text("a: 1\n")
+    return root
+
+
+def _committed_and_expanded(repo: Path, appset: str) -> list[dict]:
+    """The applications `fleet expand` lists once `appset` is committed beside the apps."""
+    (repo / "appset.yaml").write_text(appset)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "apps")
+    return json.loads(run_cli(["fleet", "expand", str(repo), "--format", "json"]).out)["application_sets"][0]["applications"]
+
+
+def test_git_directories_generator_over_the_repository_itself(tmp_path: Path):
+    repo = _platform_repo(tmp_path)
+    generator = ("    - git:\n        repoURL: https://github.com/example/platform.git\n        revision: HEAD\n"
+                 "        directories: [{path: 'apps/*'}, {path: apps/legacy, exclude: true}]")
+    apps = _committed_and_expanded(repo, GIT_APPSET.format(go="true", generator=generator, name="{{ .path.basename }}",
+                                                          namespace="{{ .path.basenameNormalized }}", path="{{ .path.path }}"))
+    assert [(a["name"], a["sources"][0]["path"]) for a in apps] == [
+        ("billing", "apps/billing"), ("checkout", "apps/checkout"), ("search", "apps/search")]
+    # validate sees the same applications, each checked like a hand-written one
+    report = validate([str(repo)])
+    assert sorted(a.name for a in _generated(repo)) == ["billing", "checkout", "search"]
+    assert not [f for f in report.findings if f.rule.startswith("fleet-")]
+    # a directory added in a later commit is an application more; the base commit's tree has one less
+    (repo / "apps" / "payments").mkdir()
+    (repo / "apps" / "payments" / "kustomization.yaml").write_text("resources: []\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "payments")
+    diff = json.loads(run_cli(["fleet", "diff", str(repo), "--base", "HEAD~1", "--format", "json"]).out)
+    assert [(c["name"], c["action"]) for c in diff["changes"]] == [("payments", "create")]
+    assert "payments" in run_cli(["fleet", "diff", str(repo), "--base", "HEAD~1"]).out
+
+
+def _generated(root: Path):
+    from otelstack.validate.engine import load
+
+    platform = load([str(root)]).platform
+    return [app for appset in platform.application_sets for app in appset.generated]
+
+
+def test_git_files_generator_with_exclude_and_flat_parameters(tmp_path: Path):
+    repo = _platform_repo(tmp_path)
+    generator = ("    - git:\n        repoURL: git@github.com:example/platform.git\n        revision: main\n"
+                 "        files: [{path: 'apps/*/config.json'}, {path: 'apps/legacy/*', exclude: true}]")
+    apps = _committed_and_expanded(repo, GIT_APPSET.format(go="false", generator=generator, name="{{path.basename}}-{{env}}",
+                                                          namespace="{{owner.team}}", path="{{path}}/{{path[1]}}"))
+    assert [(a["name"], a["destination"]["namespace"], a["sources"][0]["path"]) for a in apps] == [
+        ("billing-prod", "bil", "apps/billing/billing"), ("checkout-prod", "che", "apps/checkout/checkout"),
+        ("search-dev", "sea", "apps/search/search")]
+    missing = GIT_APPSET.format(go="false", generator=generator.replace("revision: main", "revision: release-9"),
+                                name="{{path.basename}}", namespace="x", path="{{path}}")
+    (repo / "appset.yaml").write_text(missing)
+    problems = json.loads(run_cli(["fleet", "expand", str(repo), "--format", "json"]).out)["application_sets"][0]["problems"]
+    assert [(p["kind"], p["message"]) for p in problems] == [
+        ("unsupported", "cannot expand offline: revision release-9 is not in the local clone (fetch it)")]
+
+
+def test_application_set_that_cannot_be_expanded_has_its_template_checked(tmp_path: Path):
+    (tmp_path / "appset.yaml").write_text("""\
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: previews, namespace: argocd}
+spec:
+  goTemplate: true
+  generators:
+    - pullRequest: {github: {owner: example, repo: shop}}
+  template:
+    metadata: {name: 'shop-{{ .number }}'}
+    spec:
+      destination: {namespace: 'shop-{{ .number }}'}
+      source: {repoURL: https://github.com/example/shop.git, targetRevision: '{{ .head_sha }}'}
+""")
+    report = validate([str(tmp_path)])
+    found = sorted((f.rule, f.line) for f in report.findings)
+    assert found == [("argocd-app-destination", 11), ("argocd-source-type", 12), ("fleet-live-generator", 7),
+                     ("k8s-schema", 11)]  # (the template's missing project: the CRD requires it)
 
 
 # --- validate: hand-written ApplicationSets, findings per cluster -------------------------------

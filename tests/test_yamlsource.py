@@ -65,3 +65,14 @@ def test_a_line_without_colon_is_reported_on_that_line_not_where_parsing_stopped
     # inside a block scalar (Helm values in a YAML Application), placed at the real line too
     (embedded,) = load_yaml("env:\n  A: b\nno colon here\nother: 1\n", "app.yaml", line_offset=12, indent=8).problems
     assert (embedded.location.line, embedded.location.column) == (15, 9)
+
+
+def test_indented_json_is_located_as_the_yaml_loader_locates_it(repo_root):
+    """Rendered tfvars (json.dumps with indent) take a one-pass locator: same data, same locations."""
+    from otelstack.yamlsource import _load_indented_json, _load_yaml
+
+    for path in sorted((repo_root / "terraform" / "environments").glob("*/otelstack.auto.tfvars.json")):
+        text = path.read_text()
+        fast, slow = _load_indented_json(text, path.name).documents[0], _load_yaml(text, path.name).documents[0]
+        assert (fast.data, fast.locations, fast.key_locations) == (slow.data, slow.locations, slow.key_locations)
+    assert _load_indented_json('{"a": 1}', "x.json") is None  # not one value per line: the YAML loader reads it

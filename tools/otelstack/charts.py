@@ -32,6 +32,7 @@ class KeySpec:
 class ChartKnowledge:
     def __init__(self, data: dict) -> None:
         self.data = data
+        self._keys: dict[tuple[str, ...], KeySpec | None] = {}  # asked once per values key of every application
         self.name: str = data["chart"]
         self.title: str = data.get("title", self.name)
         sources = data.get("sources", {})
@@ -83,6 +84,12 @@ class ChartKnowledge:
 
     def key(self, path: tuple[str, ...]) -> KeySpec | None:
         """The spec of a values key, or None when the chart never had it."""
+        path = tuple(path)
+        if path not in self._keys:
+            self._keys[path] = self._key(path)
+        return self._keys[path]
+
+    def _key(self, path: tuple[str, ...]) -> KeySpec | None:
         node: dict | None = self.values
         since = until = None
         spec: dict = {}

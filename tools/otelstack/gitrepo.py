@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 
+@lru_cache(maxsize=4096)  # asked for every source of every application: a fleet's are few distinct URLs
 def normalize_url(url: str) -> str:
     """A repository URL in one comparable form: https://host/owner/name, lower case, no .git."""
     url = url.strip().lower().removesuffix("/").removesuffix(".git")

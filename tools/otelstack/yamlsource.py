@@ -7,6 +7,10 @@ returned, not raised, so one bad document does not hide the others.
 
 from __future__ import annotations
 
+import json
+import marshal
+import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,13 +132,135 @@ def _scalar(node: yaml.Node) -> Any:
     return node.value if isinstance(node.value, str) else str(node.value)
 
 
+_BODIES: "OrderedDict[tuple, YamlDocuments]" = OrderedDict()
+_BODY_CACHE_SIZE = 1024
+
+
 def load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int = 0, indent: int = 0) -> YamlDocuments:
     """Load every document of `text`; `file` is the name used in locations.
 
     Offsets place a YAML snippet embedded in another file at its real position: `line_offset`
     lines down, `column_offset` right on its first line (an inline string), `indent` right on
     every line (a heredoc or block scalar whose indentation was removed).
+
+    Texts that differ only in a leading comment (a fleet's rendered files: the header names the
+    cluster) are parsed once; each file gets its own copy with its own locations.
     """
+    if not (column_offset or indent or line_offset) and file.endswith(".json") and text.startswith("{\n"):
+        fast = _load_indented_json(text, file)
+        if fast is not None:
+            return fast
+    if column_offset or indent or not text.startswith("#"):
+        return _load_yaml(text, file, line_offset=line_offset, column_offset=column_offset, indent=indent)
+    header_lines = 0
+    body_start = 0
+    while text.startswith("#", body_start):
+        end = text.find("\n", body_start)
+        if end < 0:
+            break
+        header_lines += 1
+        body_start = end + 1
+    key = (text[body_start:], header_lines + line_offset)
+    cached = _BODIES.get(key)
+    if cached is None:
+        cached = _load_yaml(key[0], "", line_offset=key[1])
+        _BODIES[key] = cached
+        if len(_BODIES) > _BODY_CACHE_SIZE:
+            _BODIES.popitem(last=False)
+    else:
+        _BODIES.move_to_end(key)
+    return _relocated(cached, file)
+
+
+_JSON_KEY = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _load_indented_json(text: str, file: str) -> YamlDocuments | None:
+    """JSON written with one value per line (json.dumps(indent=N): otelstack's rendered tfvars, a
+    fleet's is tens of thousands of lines) with the locations the YAML loader would give, from
+    json.loads and one pass over the lines. None when the text is not of that shape."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    new = tuple.__new__
+    doc = Located(data, file)
+    locations, key_locations = doc.locations, doc.key_locations
+    stack: list[list] = []  # [path, is_list, next index, start line, start column]
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip(" ")
+        if not stripped:
+            continue
+        column = len(line) - len(stripped) + 1
+        if stripped[0] in "}]":
+            if not stack:
+                return None
+            path, _, _, start_line, start_column = stack.pop()
+            locations[path] = new(Location, (file, start_line, start_column, number, column + 1))
+            continue
+        if not stack:
+            if stripped != "{":
+                return None
+            stack.append([(), False, 0, number, column])
+            continue
+        top = stack[-1]
+        if top[1]:
+            path = top[0] + (top[2],)
+            top[2] += 1
+            value, value_column = stripped, column
+        else:
+            match = _JSON_KEY.match(stripped)
+            if match is None or not stripped.startswith('": ', match.end() - 1):
+                return None
+            key = json.loads(match.group(0))
+            path = top[0] + (key,)
+            key_locations[path] = new(Location, (file, number, column, number, column + match.end()))
+            value = stripped[match.end() + 2:]
+            value_column = column + match.end() + 2
+        value = value[:-1] if value.endswith(",") else value
+        if value in ("{", "["):
+            stack.append([path, value == "[", 0, number, value_column])
+        else:
+            locations[path] = new(Location, (file, number, value_column, number, value_column + len(value)))
+    if stack:
+        return None
+    result = YamlDocuments(file)
+    result.documents.append(doc)
+    return result
+
+
+def _relocated(parsed: YamlDocuments, file: str) -> YamlDocuments:
+    new = tuple.__new__  # Location(...) through its generated __new__ is twice as slow, and there are millions
+
+    def moved(table: dict) -> dict:
+        return {path: new(Location, (file, loc[1], loc[2], loc[3], loc[4])) for path, loc in table.items()}
+
+    result = YamlDocuments(file)
+    result.documents = [Located(copied(doc.data), file, moved(doc.locations), moved(doc.key_locations)) for doc in parsed.documents]
+    result.problems = [YamlProblem(Location(file, *p.location[1:]), p.message) for p in parsed.problems]
+    return result
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of loaded data (dicts, lists, scalars), at C speed when the data is plain."""
+    try:
+        return marshal.loads(marshal.dumps(value))  # plain YAML data: C-speed deep copy
+    except ValueError:
+        return _copied_slowly(value)
+
+
+def _copied_slowly(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copied_slowly(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied_slowly(v) for v in value]
+    return value
+
+
+def _load_yaml(text: str, file: str, *, line_offset: int = 0, column_offset: int = 0, indent: int = 0) -> YamlDocuments:
     result = YamlDocuments(file)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1

@@ -13,19 +13,35 @@ def fleet_command() -> None:
 
 
 @fleet_command.command("expand")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--env", "env", help="Fleet environment (default: the first one in the stack definition).")
 @click.option("--cluster", help="Show this cluster only.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(["python", "helm"]), default="python", show_default=True,
               help="python: otelstack's Go-template subset (fast, no binary); helm: helm's template engine (all of Sprig).")
 @click.pass_context
-def expand_command(ctx: click.Context, env, cluster, fmt, engine) -> int:
-    """Expand every ApplicationSet of a fleet environment against its clusters, offline, as the
-    ApplicationSet controller's cluster generator would, and print each cluster's applications
-    with what differs from the environment's defaults."""
+def expand_command(ctx: click.Context, paths, env, cluster, fmt, engine) -> int:
+    """Expand ApplicationSets offline, as the ApplicationSet controller would.
+
+    With PATH: every ApplicationSet in those files or directories (YAML, Terraform, a stack
+    definition's fleets), against the clusters declared there (cluster Secrets, argocd_cluster),
+    printed per ApplicationSet and cluster. Without: the stack definition's fleet environment,
+    each cluster's applications with what differs from the environment's defaults."""
     from otelstack.commands.common import load_stack_from
     from otelstack.errors import UsageError
     from otelstack.fleet import as_json, as_text, expand_environment
+
+    if paths:
+        from otelstack.fleet.tree import exit_failed, expand_tree, tree_json, tree_text
+
+        if env or engine != "python":
+            raise UsageError("--env and --engine apply to the stack definition's fleets (no PATH)")
+        result = expand_tree(list(paths))
+        if cluster:
+            for appset in result.application_sets:
+                appset.applications = [a for a in appset.applications if a.cluster == cluster]
+        click.echo((tree_json if fmt == "json" else tree_text)(result), nl=False)
+        return ExitCode.FAILED if exit_failed(result) else ExitCode.OK
 
     stack_file = load_stack_from(ctx)
     expansion = expand_environment(stack_file, env, engine)
@@ -38,14 +54,41 @@ def expand_command(ctx: click.Context, env, cluster, fmt, engine) -> int:
 
 
 @fleet_command.command("diff")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--env", "env", help="Fleet environment (default: the first one in the stack definition).")
 @click.option("--base", help="Git revision to compare with (default: merge base with the default branch).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.pass_context
-def diff_command(ctx: click.Context, env, base, fmt) -> int:
+def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
     """Per cluster, which applications a change adds, changes or removes, with the values diff:
-    the fleet section of `otelstack plan`, without Terraform or a cluster."""
+    the fleet section of `otelstack plan`, without Terraform or a cluster. With PATH: every
+    ApplicationSet there, expanded in the working tree and at the base revision (a temporary git
+    worktree), compared application by application."""
     import json
+
+    if paths:
+        from pathlib import Path
+
+        from otelstack.errors import UsageError
+        from otelstack.external import ProcessRunner
+        from otelstack.external.git import Git
+        from otelstack.fleet.tree import base_tree, diff_markdown, diff_text, expand_tree, tree_diff
+        from otelstack.gitrepo import find_repository
+        from otelstack.plan import resolve_base
+
+        if env:
+            raise UsageError("--env applies to the stack definition's fleets (no PATH)")
+        head = expand_tree(list(paths))
+        repository = find_repository(paths[0])
+        git = Git(ProcessRunner(), Path(repository.toplevel if repository else paths[0]))
+        ref, label, note = resolve_base(git, base)
+        changes = tree_diff(base_tree(list(paths), ref), head) if ref is not None else []
+        if fmt == "json":
+            click.echo(json.dumps({"version": 1, "paths": list(paths), "base": label, "note": note,
+                                   "changes": [c.to_json() for c in changes] if ref is not None else None}, indent=2))
+        else:
+            click.echo((diff_markdown if fmt == "markdown" else diff_text)(changes, label, note), nl=False)
+        return ExitCode.OK
 
     from otelstack.commands.common import load_stack_from
     from otelstack.external import ProcessRunner

@@ -45,6 +45,12 @@ class Git:
         result = self._git("ls-tree", "-r", "--name-only", ref, "--", path, check=False)
         return [line for line in result.stdout.splitlines() if line] if result.ok else []
 
+    def tree(self, ref: str, directories: bool = False) -> list[str] | None:
+        """Every file (or every directory) of a commit, repository-relative; None when `ref` is unknown."""
+        args = ["ls-tree", "-r", "-z", "--name-only"] + (["-d"] if directories else []) + [ref]
+        result = self._git(*args, check=False)
+        return [name for name in result.stdout.split("\0") if name] if result.ok else None
+
     def show(self, ref: str, path: str) -> str | None:
         try:
             return self._git("show", f"{ref}:{path}").stdout

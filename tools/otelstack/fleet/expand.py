@@ -1,77 +1,51 @@
-"""Expand ApplicationSets offline, the way the ApplicationSet controller's cluster (and list and
-matrix) generators would, and say exactly what cannot be expanded instead of guessing."""
+"""Expand an ApplicationSet offline into the Applications the controller would generate, and say
+exactly what cannot be expanded instead of guessing.
+
+Per top-level generator: its parameter sets (generators.py) and its template (the generator's
+own merged over the ApplicationSet's). Every string of the template is rendered with each
+parameter set (map keys too) in the ApplicationSet's mode: Go text/template with
+goTemplateOptions (gotemplate.py), or fasttemplate (fasttemplate.py). A template that fails is not
+generated, as with the controller; an application whose name is not a valid Kubernetes name is not
+created either. The generated application lands in the ApplicationSet's namespace.
+
+What the Python engine cannot evaluate (a Sprig function it lacks) goes to helm's engine when
+helm is installed (one batch for the whole ApplicationSet), and is "cannot expand offline" only
+without it.
+"""
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from otelstack.fleet import gotemplate
-from otelstack.source import Located, Location, Path, Unknown, is_unknown
+from otelstack.fleet import fasttemplate, gotemplate
+from otelstack.fleet.clusters import (  # noqa: F401  (re-exported: the loaders and rules import them from here)
+    IN_CLUSTER_NAME,
+    IN_CLUSTER_SERVER,
+    ClusterTarget,
+    candidate_clusters,
+    matches,
+    selector_is_empty,
+)
+from otelstack.fleet.functions import normalize  # noqa: F401
+from otelstack.fleet.generators import Context, ExpansionProblem, ParamSet, generate, generator_kind
+from otelstack.fleet.gitsource import GitSource
+from otelstack.fleet.govalues import NeedsEngine, Nondeterministic, TemplateError
+from otelstack.source import Located, Path, Unknown, is_unknown
+from otelstack.yamlsource import copied
 
-IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
-IN_CLUSTER_NAME = "in-cluster"
-CLUSTER_SECRET_LABEL = "argocd.argoproj.io/secret-type"
-
-
-@dataclass(frozen=True)
-class ClusterTarget:
-    """A cluster Argo CD knows: registered (a cluster Secret or argocd_cluster) or the built-in in-cluster one."""
-
-    name: str
-    server: str
-    labels: tuple[tuple[str, str], ...] = ()
-    annotations: tuple[tuple[str, str], ...] = ()
-    registered: bool = True
-    location: Location | None = None
-
-    @classmethod
-    def of(cls, name: str, server: str, labels: Any, annotations: Any, location: Location | None = None) -> "ClusterTarget":
-        """A registered cluster from its label and annotation maps (values that are not scalars are dropped)."""
-        return cls(name, server, _pairs(labels), _pairs(annotations), True, location)
-
-    @property
-    def label_map(self) -> dict[str, str]:
-        """The labels a selector sees: a registration is a Secret labelled as a cluster Secret (so is an
-        argocd_cluster); the built-in in-cluster target has no Secret and no labels."""
-        return {CLUSTER_SECRET_LABEL: "cluster", **dict(self.labels)} if self.registered else dict(self.labels)
-
-    def params(self, values: dict | None = None) -> dict:
-        return {
-            "name": self.name,
-            "nameNormalized": normalize(self.name),
-            "server": self.server,
-            "project": "",
-            "metadata": {"labels": dict(self.labels), "annotations": dict(self.annotations)},
-            "values": dict(values or {}),
-        }
-
-
-def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:
-    items = mapping.items() if isinstance(mapping, dict) else ()
-    return tuple(sorted((str(k), str(v)) for k, v in items if not isinstance(v, (dict, list))))
-
-
-def normalize(name: str) -> str:
-    """Argo CD's SanitizeName (nameNormalized, the `normalize` function): a DNS-1123 subdomain."""
-    return re.sub(r"[^-a-z0-9.]", "-", name.lower())[:253].strip("-.")
+Renderer = Callable[[list[tuple[str, dict]]], list[Any]]  # (template, params) -> text or an exception
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
 @dataclass
 class Generated:
-    cluster: ClusterTarget | None  # None for list generators
+    cluster: ClusterTarget | None  # None for parameter sets that name no cluster (list, git)
     params: dict
     doc: Located  # the Application, locations in the ApplicationSet's template
-
-
-@dataclass
-class ExpansionProblem:
-    kind: str  # missing-key | unsupported | matrix | no-match
-    location: Location
-    message: str
-    cluster: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -79,125 +53,118 @@ class Expansion:
     generated: list[Generated] = field(default_factory=list)
     problems: list[ExpansionProblem] = field(default_factory=list)
     selected_clusters: int = 0
+    complete: bool = True  # False when a generator or template could not be expanded offline
+    go_template: bool = False
 
 
-def matches(selector: Any, labels: dict[str, str]) -> bool:
-    if not isinstance(selector, dict):
-        return True
-    if not isinstance(selector.get("matchLabels") or {}, dict) or not isinstance(selector.get("matchExpressions") or [], list):
-        return False
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expression in selector.get("matchExpressions") or []:
-        key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values") or []
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
-
-
-def selector_is_empty(selector: Any) -> bool:
-    return not isinstance(selector, dict) or not (selector.get("matchLabels") or selector.get("matchExpressions"))
-
-
-def candidate_clusters(clusters: list[ClusterTarget]) -> list[ClusterTarget]:
-    """Registered clusters plus the built-in in-cluster target when no Secret registers it."""
-    found = list(clusters)
-    if not any(c.server == IN_CLUSTER_SERVER for c in clusters):
-        found.append(ClusterTarget(IN_CLUSTER_NAME, IN_CLUSTER_SERVER, registered=False))
-    return found
-
-
-Renderer = Callable[[list[tuple[str, dict]]], list[Any]]  # (template, params) -> text or an exception
-
-
-def render_python(jobs: list[tuple[str, dict]]) -> list[Any]:
+def render_python(jobs: list[tuple[str, dict]], options: list[str] | tuple[str, ...] = ()) -> list[Any]:
     out: list[Any] = []
     for template, params in jobs:
         try:
-            out.append(gotemplate.render(template, params))
-        except (gotemplate.TemplateError, gotemplate.Unsupported) as exc:
+            out.append(gotemplate.render(template, params, options))
+        except (TemplateError, NeedsEngine) as exc:
             out.append(exc)
     return out
 
 
-def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer = render_python) -> Expansion:
-    """Generate the applications of one ApplicationSet. Template strings are rendered in one batch
-    by `renderer` (otelstack's Go-template subset, or helm's engine)."""
+def helm_fallback(jobs: list[tuple[str, dict]]) -> list[Any]:
+    """helm's engine for what the Python one does not evaluate; NeedsEngine when helm is missing."""
+    from otelstack.external import ProcessRunner, find_tool
+    from otelstack.fleet.helm_engine import render_with_helm
+
+    helm = find_tool("helm")
+    if helm is None:
+        return [NeedsEngine("(no engine: install helm, `make setup`, to expand it)")] * len(jobs)
+    return render_with_helm(jobs, ProcessRunner(), helm)
+
+
+def expand(appset: Located, clusters: list[ClusterTarget], renderer: Renderer | None = None,
+           git: GitSource | None = None, fallback: Renderer = helm_fallback) -> Expansion:
+    """Generate the applications of one ApplicationSet. `renderer`, when given, renders every Go
+    template string (helm's engine for `--engine helm`); otherwise the Python engine does, with
+    `fallback` for what it does not evaluate."""
     result = Expansion()
     spec = appset.get(("spec",)) or {}
     if not isinstance(spec, dict):
         return result
-    if spec.get("templatePatch"):
-        result.problems.append(ExpansionProblem("unsupported", appset.location(("spec", "templatePatch")),
-                                                "cannot expand offline: templatePatch (a Go template producing a patch)"))
-        return result
     go = spec.get("goTemplate") is True
-    param_sets: list[tuple[ClusterTarget | None, dict]] = []
-    generators = spec.get("generators") or []
-    for index, generator in enumerate(generators if isinstance(generators, list) else []):
-        param_sets += _generator(appset, ("spec", "generators", index), generator, clusters, result)
-    template_path: Path = ("spec", "template")
-    template = appset.get(template_path)
-    if not isinstance(template, dict):
+    result.go_template = go
+    raw_options = spec.get("goTemplateOptions") or []
+    ctx = Context(appset, go, [], clusters, git)
+    if is_unknown(spec.get("goTemplate")) or (go and (is_unknown(raw_options) or (isinstance(raw_options, list)
+                                                                                  and any(is_unknown(o) for o in raw_options)))):
+        ctx.problem("unknown", ("spec",), "goTemplate or goTemplateOptions is not known before apply (a Terraform variable or reference)")
+        result.problems, result.complete = ctx.problems, False
         return result
-    fields = [(path, value) for path, value in _strings(template, ()) if "{{" in value]
-    jobs = []
-    for _, params in param_sets:
-        for path, value in fields:
-            missing = _missing_key(value, params) if go else None
-            jobs.append((value, params, missing))
-    if go:
-        pending = [(value, params) for value, params, missing in jobs if missing is None]
-        rendered = iter(renderer(pending))
-        outputs = [missing if missing is not None else next(rendered) for _, _, missing in jobs]
-    else:
-        outputs = [_fasttemplate(value, params) for value, params, _ in jobs]
-    # A field that reads a parameter known only at apply time (a list element from a Terraform
-    # reference) is itself unknown: never the parameter's text spliced into a string.
-    outputs = [Unknown(value) if not isinstance(output, Exception) and _reads_unknown(value, params, go) else output
-               for (value, params, _), output in zip(jobs, outputs)]
-    reported: set[tuple[Path, str]] = set()
-    position = 0
-    for cluster, params in param_sets:
-        data = copy.deepcopy(template)
-        for path, value in fields:
-            output = outputs[position]
-            position += 1
-            if isinstance(output, gotemplate.TemplateError):
-                name = cluster.name if cluster else "(list element)"
-                result.problems.append(ExpansionProblem("missing-key", appset.location(template_path + path),
-                                                        f"template fails for cluster {name}: {output}", name))
-                output = Unknown(value)
-            elif isinstance(output, gotemplate.Unsupported):
-                if (path, output.construct) not in reported:
-                    reported.add((path, output.construct))
-                    result.problems.append(ExpansionProblem("unsupported", appset.location(template_path + path),
-                                                            f"cannot expand offline: {output.construct}"))
-                output = Unknown(value)
-            _set(data, path, output)
-        doc = appset.sub(template_path)
-        doc.data = data
-        result.generated.append(Generated(cluster, params, doc))
+    options = [str(o) for o in raw_options if isinstance(o, str)] if go and isinstance(raw_options, list) else []
+    ctx.options = options
+    if spec.get("templatePatch"):
+        ctx.problem("unsupported", ("spec", "templatePatch"), "cannot expand offline: templatePatch (a Go template producing a patch)")
+        result.problems, result.complete = ctx.problems, False
+        return result
+    template = spec.get("template")
+    generators = spec.get("generators") or []
+    jobs: list[_Job] = []
+    pending: list[tuple[Generated, list[tuple[Path, str]]]] = []
+    for index, generator in enumerate(generators if isinstance(generators, list) else []):
+        path: Path = ("spec", "generators", index)
+        sets = generate(ctx, generator, path)
+        if sets is None:
+            result.complete = False
+            continue
+        kind = generator_kind(generator)
+        own = generator[kind].get("template") if kind and isinstance(generator.get(kind), dict) else None
+        merged = _merge_template(own, template) if isinstance(own, dict) and own else template
+        if not isinstance(merged, dict):
+            continue
+        plan = _plan(merged)
+        for entry in sets:
+            _render_one(ctx, appset, merged, plan, entry, renderer, jobs, pending, options)
+    _finish(ctx, result, jobs, pending, renderer, fallback, options)
+    result.problems = ctx.problems
+    result.complete = result.complete and not any(p.kind in ("unsupported", "live", "unknown") for p in ctx.problems)
+    result.selected_clusters = ctx.selected_clusters
+    namespace = appset.get(("metadata", "namespace"))
+    preserve = (spec.get("syncPolicy") or {}).get("preserveResourcesOnDeletion") is True if isinstance(spec.get("syncPolicy"), dict) else False
+    for generated in result.generated:
+        metadata = generated.doc.data.setdefault("metadata", {})
+        if isinstance(metadata, dict):
+            # the controller creates applications in the ApplicationSet's namespace, and with the
+            # resources finalizer unless the template sets finalizers or resources are preserved
+            metadata["namespace"] = namespace
+            if not metadata.get("finalizers") and not preserve:
+                metadata["finalizers"] = [RESOURCES_FINALIZER]
     return result
 
 
-def _strings(value: Any, path: Path):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-    elif isinstance(value, str):
-        yield path, value
+@dataclass
+class _Job:
+    template: str
+    params: dict
+    target: Generated
+    path: Path
+
+
+def _plan(template: dict) -> tuple[list[tuple[Path, str]], bool]:
+    """The templated strings of a template, and whether any map key is templated."""
+    fields: list[tuple[Path, str]] = []
+    keys = False
+
+    def visit(value: Any, path: Path) -> None:
+        nonlocal keys
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and "{{" in key:
+                    keys = True
+                visit(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, path + (index,))
+        elif isinstance(value, str) and "{{" in value:
+            fields.append((path, value))
+
+    visit(template, ())
+    return fields, keys
 
 
 def _set(data: Any, path: Path, value: Any) -> None:
@@ -206,102 +173,187 @@ def _set(data: Any, path: Path, value: Any) -> None:
     data[path[-1]] = value
 
 
-def _reads_unknown(template: str, params: dict, go: bool) -> bool:
-    names = gotemplate.references(template) if go else [m.group(1) for m in _FLAT.finditer(template)]
-    flat = None
-    for name in names:
-        node: Any = params
-        for part in name.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if node is None and not go:
-            flat = flat if flat is not None else _flatten(params)
-            node = flat.get(name)
-        if is_unknown(node):
-            return True
-    return False
+def _unknown_parameters(params: dict, prefix: str = "") -> list[str]:
+    """Dotted names of the parameters only known at apply time (as a template names them)."""
+    found = []
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if is_unknown(value):
+            found.append(name)
+        elif isinstance(value, dict):
+            found += _unknown_parameters(value, name + ".")
+    return found
 
 
-def _missing_key(template: str, params: dict) -> gotemplate.TemplateError | None:
-    """missingkey=error, checked the same way for every engine (helm's own would print nothing)."""
+def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: ParamSet, renderer, jobs, pending, options) -> None:
+    fields, templated_keys = plan
+    data = copied(template)
+    base: Path = ("spec", "template")
+    doc = Located(data, appset.file, _template_locations(appset), _template_key_locations(appset))
+    generated = Generated(entry.cluster, entry.params, doc, entry.label)
+    if not entry.params:  # the controller returns the template untouched for empty parameters
+        pending.append((generated, []))
+        return
+    failed = False
+    unknown = _unknown_parameters(entry.params)
+    for path, text in fields:
+        if unknown and any(name in text for name in unknown):
+            # a field that reads a parameter known only at apply time (a list element from a Terraform
+            # reference) is itself unknown: never the parameter's text spliced into a string
+            _set(data, path, Unknown(text))
+            continue
+        if ctx.go:
+            if renderer is not None:
+                jobs.append(_Job(text, entry.params, generated, path))
+                continue
+            try:
+                _set(data, path, gotemplate.render(text, entry.params, options))
+            except TemplateError as exc:
+                ctx.problem("template-error", base + path, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
+                failed = True
+                break
+            except Nondeterministic as exc:
+                ctx.problem("unsupported", base + path, f"cannot expand offline: {exc.construct}", key=False)
+                _set(data, path, Unknown(text))
+            except NeedsEngine:
+                jobs.append(_Job(text, entry.params, generated, path))
+        else:
+            try:
+                _set(data, path, fasttemplate.render(text, entry.params))
+            except TemplateError as exc:
+                ctx.problem("template-error", base + path, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
+                failed = True
+                break
+    if not failed and templated_keys:
+        try:
+            doc.data = _render_keys(ctx, data, entry.params, options)
+        except TemplateError as exc:
+            ctx.problem("template-error", base, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
+            failed = True
+        except NeedsEngine as exc:
+            ctx.problem("unsupported", base, f"cannot expand offline: {exc.construct} in a map key")
+            failed = True
+    if not failed:
+        pending.append((generated, fields))
+
+
+def _render_keys(ctx: Context, value: Any, params: dict, options) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if isinstance(key, str) and "{{" in key:
+                key = gotemplate.render(key, params, options) if ctx.go else fasttemplate.render(key, params)
+            out[key] = _render_keys(ctx, item, params, options)
+        return out
+    if isinstance(value, list):
+        return [_render_keys(ctx, v, params, options) for v in value]
+    return value
+
+
+def _cluster(entry: ParamSet) -> str:
+    return entry.cluster.name if entry.cluster is not None else entry.label
+
+
+def _finish(ctx: Context, result: Expansion, jobs: list[_Job], pending, renderer, fallback, options) -> None:
+    failed: set[int] = set()
+    base: Path = ("spec", "template")
+    if jobs:
+        ready: list[_Job] = []
+        for job in jobs:
+            missing = _missing_key(job.template, job.params) if "missingkey=error" in options else None
+            if missing is not None:
+                if id(job.target) not in failed:
+                    ctx.problem("template-error", base + job.path, f"template fails for {job.target.label}: {missing}",
+                                job.target.cluster.name if job.target.cluster else job.target.label, key=False)
+                failed.add(id(job.target))
+            else:
+                ready.append(job)
+        outputs = (renderer or fallback)([(job.template, job.params) for job in ready]) if ready else []
+        reported: set[tuple[Path, str]] = set()
+        for job, output in zip(ready, outputs):
+            if isinstance(output, TemplateError):
+                if id(job.target) not in failed:
+                    ctx.problem("template-error", base + job.path, f"template fails for {job.target.label}: {output}",
+                                job.target.cluster.name if job.target.cluster else job.target.label, key=False)
+                failed.add(id(job.target))
+                continue
+            if isinstance(output, NeedsEngine):
+                if (job.path, output.construct) not in reported:
+                    reported.add((job.path, output.construct))
+                    ctx.problem("unsupported", base + job.path, f"cannot expand offline: {output.construct}", key=False)
+                result.complete = False
+                output = Unknown(job.template)
+            _set(job.target.doc.data, job.path, output)
+    for generated, _ in pending:
+        if id(generated) in failed:
+            continue
+        name = generated.doc.data.get("metadata", {}).get("name") if isinstance(generated.doc.data.get("metadata"), dict) else None
+        problem = _name_problem(name)
+        if problem:
+            ctx.problem("invalid-name", base + ("metadata", "name"), f"{problem} for {generated.label}",
+                        generated.cluster.name if generated.cluster else generated.label, key=False)
+            continue
+        result.generated.append(generated)
+
+
+def _name_problem(name: Any) -> str:
+    if isinstance(name, Unknown):
+        return ""
+    if not isinstance(name, str) or not name:
+        return "the generated application has no name: the controller refuses the ApplicationSet's applications"
+    if len(name) > 253 or not _DNS_SUBDOMAIN.match(name):
+        return (f"the generated application name {name!r} is not a valid Kubernetes name (lower-case letters, digits, "
+                "'-' and '.'): the API server refuses it")
+    return ""
+
+
+def _missing_key(template: str, params: dict) -> TemplateError | None:
+    """missingkey=error for another engine (helm's renders a missing key empty): the field chains
+    read at the template's top level must exist."""
     for reference in gotemplate.references(template):
         node: Any = params
         walked = ""
         for part in reference.split("."):
             walked += "." + part
             if not isinstance(node, dict) or part not in node:
-                return gotemplate.TemplateError(f'map has no entry for key "{part}" ({walked})')
+                return TemplateError(f'map has no entry for key "{part}" (at <{walked}>)')
             node = node[part]
     return None
 
 
-def _generator(appset: Located, path: Path, generator: Any, clusters: list[ClusterTarget], result: Expansion):
-    if not isinstance(generator, dict) or not generator:
-        return []
-    kind = next(iter(generator))
-    body = generator[kind]
-    if is_unknown(body):
-        result.problems.append(ExpansionProblem("unknown", appset.location(path), "the generator is not known before apply"))
-        return []
-    where = appset.key_location(path + (kind,))
-    if kind == "clusters":
-        body = body if isinstance(body, dict) else {}
-        selector = body.get("selector")
-        if is_unknown(selector) or (isinstance(selector, dict) and any(is_unknown(v) for v in selector.values())):
-            # known only at apply time (a module's variable): nothing to expand, nothing to guess
-            result.problems.append(ExpansionProblem("unknown", where, "the selector is not known before apply"))
-            return []
-        if body.get("template"):
-            result.problems.append(ExpansionProblem("unsupported", where, "cannot expand offline: a generator-level template override"))
-            return []
-        if not clusters:
-            # The clusters are registered outside this tree (another repository, a remote module): expanding
-            # against a guess would invent parameters. Say so instead.
-            result.problems.append(ExpansionProblem("unsupported", where, "not expanded: no cluster is registered in this tree "
-                                                    "(cluster Secrets, argocd_cluster, the stack's clusters)"))
-            return []
-        pool = candidate_clusters(clusters)
-        if not selector_is_empty(selector):
-            pool = [c for c in pool if c.registered]  # a label selector never matches the unregistered in-cluster target
-        chosen = [c for c in pool if matches(selector, c.label_map)]
-        result.selected_clusters += len(chosen)
-        if not chosen:
-            result.problems.append(ExpansionProblem("no-match", appset.key_location(path + (kind, "selector")) if selector else where,
-                                                    "the clusters generator selects no declared cluster"))
-        return [(c, c.params(body.get("values"))) for c in chosen]
-    if kind == "list":
-        elements = body.get("elements") if isinstance(body, dict) else None
-        if not isinstance(elements, list) or any(is_unknown(e) for e in elements):
-            result.problems.append(ExpansionProblem("unsupported", where, "cannot expand offline: list elements that are not known before apply"))
-            return []
-        return [(None, dict(element)) for element in elements if isinstance(element, dict)]
-    if kind == "matrix":
-        children = body.get("generators") if isinstance(body, dict) else None
-        if not isinstance(children, list) or len(children) != 2:
-            count = len(children) if isinstance(children, list) else 0
-            result.problems.append(ExpansionProblem("matrix", where, f"a matrix generator takes exactly two child generators, this one has {count}"))
-            return []
-        left = _generator(appset, path + (kind, "generators", 0), children[0], clusters, result)
-        right = _generator(appset, path + (kind, "generators", 1), children[1], clusters, result)
-        return [((a or b), {**pa, **pb}) for a, pa in left for b, pb in right]
-    result.problems.append(ExpansionProblem("unsupported", where, f"cannot expand offline: the {kind} generator (it needs a live Argo CD)"))
-    return []
-
-
-_FLAT = re.compile(r"\{\{\s*([A-Za-z0-9_.\-/]+)\s*\}\}")
-
-
-def _fasttemplate(value: str, params: dict) -> str:
-    """goTemplate: false — the controller's plain `{{name}}` substitution of flattened parameters."""
-    flat = _flatten(params)
-    return _FLAT.sub(lambda m: str(flat.get(m.group(1), m.group(0))), value)
-
-
-def _flatten(params: dict, prefix: str = "") -> dict:
-    out = {}
-    for key, value in params.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, name + "."))
-        else:
-            out[name] = value
+def _merge_template(own: dict, base: Any) -> dict:
+    """mergo.Merge(generator's template, ApplicationSet's template): the generator's non-empty
+    fields win, the rest comes from the ApplicationSet's."""
+    if not isinstance(base, dict):
+        return own
+    out = dict(own)
+    for key, value in base.items():
+        mine = out.get(key)
+        if isinstance(mine, dict) and isinstance(value, dict):
+            out[key] = _merge_template(mine, value)
+        elif mine in (None, "", [], {}, False, 0):
+            out[key] = value
     return out
+
+
+_LOCATION_CACHE: dict[int, tuple[Located, dict, dict]] = {}
+
+
+def _template_locations(appset: Located) -> dict:
+    return _template_view(appset)[1]
+
+
+def _template_key_locations(appset: Located) -> dict:
+    return _template_view(appset)[2]
+
+
+def _template_view(appset: Located) -> tuple[Located, dict, dict]:
+    """The template's locations, re-keyed once per ApplicationSet and shared by its applications."""
+    cached = _LOCATION_CACHE.get(id(appset))
+    if cached is None or cached[0] is not appset:
+        view = appset.sub(("spec", "template"))
+        view.locations.setdefault(("metadata", "namespace"), appset.location(("metadata", "namespace")))
+        cached = (appset, view.locations, view.key_locations)
+        _LOCATION_CACHE.clear() if len(_LOCATION_CACHE) > 64 else None
+        _LOCATION_CACHE[id(appset)] = cached
+    return cached

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from otelstack.external.runner import CommandFailed, Runner
-from otelstack.fleet.gotemplate import TemplateError, Unsupported
+from otelstack.fleet.govalues import NeedsEngine, TemplateError
 
 _HEADER_LINES = 5  # expand.yaml lines before the first job
 _FAILED_LINE = re.compile(r"expand\.yaml:(\d+):")  # a job that failed while executing
@@ -35,7 +35,7 @@ def render_with_helm(jobs: list[tuple[str, dict]], runner: Runner, helm: str = "
     for index, (template, _) in enumerate(jobs):
         argocd_only = _ARGOCD_ONLY.search(template)
         if argocd_only:
-            results[index] = Unsupported(f"the function '{argocd_only.group(1)}' (Argo CD's own: not in helm's engine)")
+            results[index] = NeedsEngine(f"the function '{argocd_only.group(1)}' (Argo CD's own: not in helm's engine)")
         else:
             remaining.append(index)
     while remaining:  # a failing job is set aside and the rest rendered again

@@ -11,6 +11,7 @@ Rendering happens in memory; nothing is written unless every file rendered.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
@@ -43,21 +44,49 @@ class RenderResult:
     compositions: dict[str, Composition]
 
 
-def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, folder: str) -> dict[str, str]:
+class BodyCache:
+    """A fleet's per-cluster files differ in their header (it names the cluster) and in what each
+    cluster overrides: each distinct body is rendered (and checked) once, then headed per cluster."""
+
+    PLACEHOLDER = "# (header, line 1)\n# (header, line 2)"  # as many lines as header(): positions hold
+
+    def __init__(self) -> None:
+        self.bodies: dict[tuple, str] = {}
+
+    def get(self, key: tuple, make) -> str:
+        body = self.bodies.get(key)
+        if body is None:
+            body = self.bodies[key] = make()
+        return body
+
+
+def _key(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=repr)  # insertion order kept: it is the output's
+
+
+def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, folder: str, cache: BodyCache | None = None) -> dict[str, str]:
     """The collector CR (with its Namespace) and the Instrumentation, rendered into `folder`."""
+    cache = cache or BodyCache()
     labels = {"app.kubernetes.io/managed-by": MANAGED_BY, "app.kubernetes.io/part-of": "otelstack"}
     outputs: dict[str, str] = {}
-    outputs[f"{folder}/collector.yaml"] = templates.render(
-        "collector.yaml.j2", header=header(stack), collector=composition.collector, labels=labels
-    )
+    head = header(stack)
+
+    def rendered(rel: str, name: str, **context) -> str:
+        def make() -> str:
+            text = templates.render(name, header=BodyCache.PLACEHOLDER, **context)
+            _require_yaml(rel, text, templates.origin)
+            return text
+
+        return cache.get((name, _key(context)), make).replace(BodyCache.PLACEHOLDER, head, 1)
+
+    outputs[f"{folder}/collector.yaml"] = rendered(f"{folder}/collector.yaml", "collector.yaml.j2",
+                                                   collector=composition.collector, labels=labels)
     if stack.instrumentation.get("enabled"):
-        outputs[f"{folder}/instrumentation.yaml"] = templates.render(
-            "instrumentation.yaml.j2", header=header(stack), instrumentation=stack.instrumentation,
+        outputs[f"{folder}/instrumentation.yaml"] = rendered(
+            f"{folder}/instrumentation.yaml", "instrumentation.yaml.j2", instrumentation=stack.instrumentation,
             collector=stack.collector, endpoint=composition.instrumentation_endpoint,
             protocol={"grpc": "grpc", "http": "http/protobuf"}[stack.instrumentation.get("protocol", "http")], labels=labels,
         )
-    for rel, text in outputs.items():
-        _require_yaml(rel, text, templates.origin)
     if composition.collector.get("env"):
         _require_collector_env(f"{folder}/collector.yaml", outputs[f"{folder}/collector.yaml"], templates.origin)
     return outputs
@@ -74,8 +103,9 @@ def _require_collector_env(rel: str, text: str, origin: str) -> None:
                      hint="add the `collector.env` block of otelstack's collector.yaml.j2 to your copy of the template")
 
 
-def _values(stack: Stack, composition: Composition, folder: str) -> dict[str, str]:
-    return {f"{folder}/{app.name}.yaml": header(stack) + "\n" + dump_yaml(app.values)
+def _values(stack: Stack, composition: Composition, folder: str, cache: BodyCache | None = None) -> dict[str, str]:
+    cache = cache or BodyCache()
+    return {f"{folder}/{app.name}.yaml": header(stack) + "\n" + cache.get(("values", _key(app.values)), lambda app=app: dump_yaml(app.values))
             for app in composition.applications if app.values is not None}
 
 
@@ -104,9 +134,10 @@ def render_fleet_environment(stack_file: StackFile, environment: str, templates:
     fleet = compose_fleet(stack_file, environment)
     outputs: dict[str, str] = {}
     root = environment_root(environment)
+    cache = BodyCache()
     for member in fleet.clusters:
-        outputs.update(_manifests(member.stack, member.composition, templates, f"{rendered_path(member.stack)}/{member.name}"))
-        outputs.update(_values(member.stack, member.composition, f"{root}/values/{member.name}"))
+        outputs.update(_manifests(member.stack, member.composition, templates, f"{rendered_path(member.stack)}/{member.name}", cache))
+        outputs.update(_values(member.stack, member.composition, f"{root}/values/{member.name}", cache))
     stack = fleet.stack
     for member in fleet.in_cluster:
         outputs[f"{registrations_path(stack)}/{member.name}.yaml"] = header(stack) + "\n" + dump_yaml(cluster_secret(fleet, member))
@@ -143,24 +174,32 @@ def render(stack_file: StackFile, environments: list[str] | None = None) -> Rend
     return RenderResult(outputs, compositions)
 
 
-def owned_files(root: FsPath, environments: list[str] | None = None) -> list[str]:
-    """Generated files already on disk (so render can remove the ones it no longer produces)."""
+def owned_files(root: FsPath, environments: list[str] | None = None, produced: Collection[str] = ()) -> list[str]:
+    """Generated files already on disk (so render can remove the ones it no longer produces).
+    Files in `produced` are rendered again anyway: they are listed without reading their marker
+    (a fleet has tens of thousands)."""
+    import os
+
     found: list[str] = []
+    base_dir = str(root)
     for top in OUTPUT_DIRS:
-        base = root / top
-        if not base.is_dir():
+        base = os.path.join(base_dir, top)
+        if not os.path.isdir(base):
             continue
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if environments is not None and rel.split("/")[2] not in environments:
-                continue
-            if path.is_file() and (path.name == TFVARS_NAME or is_generated(path)):
-                found.append(rel)
-    return found
+        for directory, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            rel_dir = os.path.relpath(directory, base_dir).replace(os.sep, "/")
+            for name in sorted(filenames):
+                rel = f"{rel_dir}/{name}"
+                if environments is not None and rel.split("/")[2] not in environments:
+                    continue
+                if rel in produced or name == TFVARS_NAME or is_generated(FsPath(directory, name)):
+                    found.append(rel)
+    return sorted(found)
 
 
 def changes_for(stack_file: StackFile, result: RenderResult, environments: list[str] | None) -> list[Change]:
-    return plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root, environments))
+    return plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root, environments, result.outputs))
 
 
 __all__ = ["Change", "RenderResult", "apply_changes", "changes_for", "render", "render_environment", "environment_root"]

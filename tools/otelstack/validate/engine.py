@@ -10,7 +10,7 @@ from otelstack.source import Location
 from otelstack.errors import UsageError
 from otelstack.gitrepo import find_repository
 from otelstack.kubeschema import available_versions
-from otelstack.validate.config import effective_severity, find_suppressions, level_of, load_config
+from otelstack.validate.config import Config, effective_severity, find_suppressions, level_of, load_config
 from otelstack.validate.finding import Finding, Problem, Report, Severity
 from otelstack.validate.loaders import discover, loader
 from otelstack.validate.model import Platform
@@ -26,13 +26,20 @@ class Options:
     config_path: str | None = None
 
 
-def validate(paths: list[str], options: Options | None = None) -> Report:
-    options = options or Options()
-    started = time.perf_counter()
+@dataclass
+class Loaded:
+    platform: Platform
+    skipped: list  # loaders.Skipped
+    config: Config
+
+
+def load(paths: list[str], config_path: str | None = None, git_source=None) -> Loaded:
+    """A tree of PATHs as the model: what `validate` checks and `fleet expand PATH` expands.
+    `git_source`: the revision git generators read (fleet diff's base); default HEAD of the tree's clone."""
     paths = list(paths) or ["."]
     discovery = discover(paths)
     _require_readable(paths, discovery)
-    config = load_config(discovery.root, options.config_path)
+    config = load_config(discovery.root, config_path)
     discovery.exclude(config.exclude)
     platform = Platform(discovery.root)
     platform.platform_repos |= set(config.own_repositories)  # before loading: values files of own sources are read
@@ -41,10 +48,20 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
         if repository is not None:
             platform.platform_repos |= set(repository.remotes)
             platform.repository_top = platform.repository_top or repository.toplevel
-    skipped = loader(platform).load(discovery)
+    tree_loader = loader(platform)
+    tree_loader.git_source = git_source
+    skipped = tree_loader.load(discovery)
+    return Loaded(platform, skipped, config)
+
+
+def validate(paths: list[str], options: Options | None = None) -> Report:
+    options = options or Options()
+    started = time.perf_counter()
+    loaded = load(paths, options.config_path)
+    platform, skipped, config = loaded.platform, loaded.skipped, loaded.config
     report = run_rules(platform, options, config)
     report.skipped = sorted(skipped, key=lambda s: s.file)
-    report.root = discovery.root
+    report.root = platform.root
     report.tracebacks = list(platform.tracebacks)
     report.seconds = time.perf_counter() - started
     return report

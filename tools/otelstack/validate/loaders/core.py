@@ -42,6 +42,7 @@ class Loader:
         self.values_files: set[str] = set()  # absolute paths read as Helm values
         self.claimed: dict[str, str] = {}  # absolute path -> what read it in its own way (a template, a file Terraform applies)
         self.skipped: list[Skipped] = []
+        self.git_source = None  # the revision git generators read (fleet diff sets the base's)
         self.state: dict[str, Any] = {}  # per-carrier working data of this run, keyed by carrier NAME
 
     # Entry ------------------------------------------------------------------------------------
@@ -205,9 +206,10 @@ class Loader:
 
     # Whole-tree steps -------------------------------------------------------------------------
     def expand(self) -> None:
-        """Every ApplicationSet against the registered clusters; each generated application joins
-        the model like a hand-written one, naming its cluster."""
-        from otelstack.fleet.expand import expand
+        """Every ApplicationSet expanded offline (otelstack.fleet.tree); each generated application
+        joins the model like a hand-written one, naming its cluster; an ApplicationSet that
+        generates none contributes its template, placeholders unknown."""
+        from otelstack.fleet.tree import expand_one, git_source_for
 
         # One registration per server, as in Argo CD: a stack fleet's in-cluster member is both in its
         # rendered specs and in the cluster Secret rendered for it.
@@ -215,24 +217,15 @@ class Loader:
         for cluster in self.platform.clusters:
             unique.setdefault(cluster.server, cluster)
         self.platform.clusters = list(unique.values())
+        if not self.platform.application_sets:
+            return
+        git = self.git_source if self.git_source is not None else git_source_for(self.platform.root)
         for appset in self.platform.application_sets:
-            self.guard(appset.doc.location(), f"expanding ApplicationSet {shown(appset.label)}", self._expand_one, appset, expand)
-
-    def _expand_one(self, appset, expand) -> None:
-        appset.expansion = expand(appset.doc, self.platform.clusters)
-        for generated in appset.expansion.generated:
-            cluster = generated.cluster.name if generated.cluster is not None else ""
-            metadata = generated.doc.data.setdefault("metadata", {})
-            if isinstance(metadata, dict) and not metadata.get("namespace"):
-                # the controller creates applications in the ApplicationSet's namespace
-                metadata["namespace"] = appset.doc.get(("metadata", "namespace"))
-                generated.doc.locations[("metadata", "namespace")] = appset.doc.location(("metadata", "namespace"))
-            name = generated.doc.get(("metadata", "name"))
-            app = Application(name, generated.doc, f"appset-{appset.origin}", appset.file,
-                              address=f"ApplicationSet/{shown(appset.label)}[{cluster or shown(name)}]", cluster=cluster,
-                              generated_by=str(appset.doc.location()))
-            self.add_application(app)
-            appset.generated.append(app)
+            pairs = self.guard(appset.doc.location(), f"expanding ApplicationSet {shown(appset.label)}", expand_one, self.platform, appset, git)
+            for _, app in pairs or []:
+                self.add_application(app)
+                if app.origin != "appset-template":
+                    appset.generated.append(app)
 
     def link(self) -> None:
         """Each manifest folder to the applications that sync it; the collectors in the tree."""

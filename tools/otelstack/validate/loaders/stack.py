@@ -60,7 +60,7 @@ def load(loader: Loader, item: Input) -> None:
     base_dir = os.path.dirname(item.display)
     for rel, content in result.outputs.items():
         loader.generated[os.path.join(root, rel)] = content
-    for change in plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root)):
+    for change in plan_changes(stack_file.root, result.outputs, owned_files(stack_file.root, produced=result.outputs)):
         display = os.path.join(base_dir, change.path) if base_dir else change.path
         platform.stale.append((change.kind, Location(display, first_changed_line(change.diff)), item.display))
     for env, composition in result.compositions.items():

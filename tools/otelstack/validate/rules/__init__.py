@@ -39,7 +39,8 @@ RULE_MODULES = (
     "security_plaintext_credentials", "security_beyla_privileged", "security_image_unpinned", "security_backend_credentials",
     # fleets: ApplicationSets expanded offline per cluster
     "fleet_selector_no_match", "fleet_template_error", "fleet_cannot_expand", "fleet_matrix_generator",
-    "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector", "fleet_annotation_index",
+    "fleet_name_collision", "fleet_argocd_version", "fleet_in_cluster_selector", "fleet_annotation_index", "fleet_application_name",
+    "fleet_live_generator",
     # the engine's own
     "suppression_invalid", "knowledge_not_checked",
 )

@@ -38,6 +38,8 @@ def check(ctx: Context):
     operators = [app for app, _ in ctx.chart_sources("opentelemetry-operator")]
     if not operators:
         return
+    # Terraform operator applications that others can wait for (a set: a fleet has thousands of applications)
+    waited = {op.address for op in operators if op.origin == "terraform" and op.wait is True}
     kinds_by_app: dict[int, set] = {}
     for obj in ctx.platform.objects:
         if obj.kind in OPERATOR_KINDS:
@@ -50,7 +52,7 @@ def check(ctx: Context):
         skip_dry_run = app.has_sync_option("SkipDryRunOnMissingResource=true")
         retry = app.get("spec", "syncPolicy", "retry") is not None
         converges = skip_dry_run is not False and retry
-        ordered = _waits_for_operator(app, operators)
+        ordered = _waits_for_operator(app, operators, waited)
         if converges or ordered:
             continue
         missing = []
@@ -64,10 +66,7 @@ def check(ctx: Context):
                       "sync waves do not order separate applications: add the sync option and retry, and in Terraform depends_on the operator application with wait = true")
 
 
-def _waits_for_operator(app, operators) -> bool:
+def _waits_for_operator(app, operators, waited: set) -> bool:
     if app.origin == "stack":
         return any(f"application.{op.name}" in app.depends_on and op.wait is True for op in operators)
-    for op in operators:
-        if op.origin == "terraform" and op.address in app.depends_on and op.wait is True:
-            return True
-    return False
+    return any(reference in waited for reference in app.depends_on)

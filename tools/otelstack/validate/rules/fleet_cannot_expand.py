@@ -1,15 +1,18 @@
 """ApplicationSet otelstack cannot expand offline: the generated applications are not checked.
 
-Reported instead of guessing: a template construct outside the supported Go-template subset
-(if/range/with, variables, functions other than the common Sprig ones), a templatePatch, a
-generator that needs a live Argo CD (git, pull request, SCM provider, plugin...), or a clusters
-generator in a tree that registers no cluster (they are registered elsewhere). Informational: the
-limit is otelstack's, not a fault of the ApplicationSet.
+Reported instead of guessing: a Sprig function otelstack's template engine does not evaluate
+while helm (whose engine has it) is not installed, a function whose result changes run to run,
+a templatePatch, a git generator revision that is not in the local clone, generator values not
+known before apply, or a clusters generator in a tree that registers no cluster (they are
+registered elsewhere). Its template is still checked for what needs no parameters.
+Informational: the limit is otelstack's, not a fault of the ApplicationSet.
 
 Problematic:
-    name: '{{ if eq .name "prod" }}prod{{ else }}{{ .name }}{{ end }}-beyla'
+    spec:
+      templatePatch: |
+        spec: {project: '{{ .project }}'}
 Correct:
-    name: '{{ .nameNormalized }}-beyla'
+    put the field in the template itself, or check the generated applications with `argocd appset generate`
 """
 
 from otelstack.validate.rules._fleet import as_problems
@@ -21,4 +24,4 @@ GROUP = "fleet"
 
 
 def check(ctx: Context):
-    return as_problems(ctx, "unsupported", hint="simplify the template, or check the generated applications with `argocd appset generate`")
+    return as_problems(ctx, "unsupported", hint="install helm (`make setup`), simplify the template, or check with `argocd appset generate`")
