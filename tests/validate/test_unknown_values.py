@@ -1,7 +1,8 @@
 """Every attribute of every carrier otelstack reads, replaced one at a time by a value known only at
 apply time, null, a number, a list and a map: each run ends with a report and no internal error.
 
-The seeds are small, complete trees (Terraform applications, ApplicationSets and clusters; YAML
+The seeds are small, complete trees (Terraform applications, ApplicationSets, clusters, helm_release,
+kubernetes_manifest, kubectl_manifest, typed namespace and DaemonSet; YAML
 Application, ApplicationSet, cluster Secret, collector CR, Instrumentation and Helm values); each
 mutation changes exactly one value, so a crash names the attribute that caused it."""
 
@@ -171,6 +172,44 @@ TERRAFORM = [
             }],
         }],
     }),
+    ("helm_release", "beyla", {
+        "name": '"beyla"', "namespace": '"beyla"', "create_namespace": "true",
+        "repository": '"https://grafana.github.io/helm-charts"', "chart": '"beyla"', "version": '"1.4.13"',
+        "values": '[yamlencode({ privileged = false, env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = '
+                  '"http://otel-collector-collector.otel.svc.cluster.local:4317" } })]',
+        "set": [{"name": '"config.data.discovery.services[0].k8s_namespace"', "value": '"demo"'}],
+        "set_list": [{"name": '"extraCapabilities"', "value": '["BPF", "PERFMON"]'}],
+    }),
+    ("kubernetes_manifest", "gateway", {
+        "manifest": '{ apiVersion = "opentelemetry.io/v1beta1", kind = "OpenTelemetryCollector", '
+                    'metadata = { name = "gateway", namespace = "otel" }, spec = { config = { '
+                    'receivers = { otlp = { protocols = { grpc = { endpoint = "0.0.0.0:4317" } } } }, '
+                    'exporters = { debug = {} }, service = { pipelines = { traces = { receivers = ["otlp"], exporters = ["debug"] } } } } } }',
+    }),
+    ("kubectl_manifest", "instrumentation", {
+        "yaml_body": 'yamlencode({ apiVersion = "opentelemetry.io/v1alpha1", kind = "Instrumentation", '
+                     'metadata = { name = "java", namespace = "shop" }, spec = { exporter = { endpoint = "http://gateway-collector.otel.svc:4317" }, '
+                     'java = { env = [{ name = "OTEL_EXPORTER_OTLP_PROTOCOL", value = "grpc" }] } } })',
+        "override_namespace": '"shop"',
+    }),
+    ("kubernetes_namespace_v1", "tracing", {"metadata": [{"name": '"tracing"', "labels": '{ team = "platform" }'}]}),
+    ("kubernetes_daemon_set_v1", "beyla", {
+        "metadata": [{"name": '"ebpf-agent"', "namespace": '"obs"'}],
+        "spec": [{
+            "selector": [{"match_labels": '{ app = "ebpf-agent" }'}],
+            "template": [{
+                "metadata": [{"labels": '{ app = "ebpf-agent" }'}],
+                "spec": [{
+                    "host_pid": "true",
+                    "container": [{
+                        "name": '"agent"', "image": '"grafana/beyla:1.8.8"',
+                        "env": [{"name": '"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"', "value": '"http://gateway-collector.otel.svc:4317"'}],
+                        "security_context": [{"privileged": "true"}],
+                    }],
+                }],
+            }],
+        }],
+    }),
 ]
 
 
@@ -272,6 +311,7 @@ def test_the_seeds_are_read():
         report = validate([directory])
     assert [f for f in report.findings if f.rule == "internal-error"] == []
     assert {"application.yaml", "applicationset.yaml", "collector.yaml", "instrumentation.yaml", "main.tf"} <= set(report.files)
+    assert not [s for s in report.skipped if s.file == "main.tf"], "every Terraform seed resource is one otelstack reads"
 
 
 YAML_CASES = list(_yaml_cases())

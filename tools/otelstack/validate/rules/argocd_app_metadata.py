@@ -3,7 +3,8 @@
 Without a name the provider or the API server rejects the application; without a namespace it is
 created in whatever namespace the client defaults to, where Argo CD does not look for applications.
 Not demanded where something else sets it: the ApplicationSet controller (generated applications)
-or the parent application that syncs this one (its destination namespace, app of apps).
+the parent application that syncs this one (its destination namespace, app of apps), or the
+namespace a Helm chart, Jsonnet file or kustomization that renders it is applied in.
 
 Problematic:
     resource "argocd_application" "beyla" {
@@ -36,8 +37,10 @@ def check(ctx: Context):
                           'add metadata { name = "...", namespace = "argocd" }' if app.origin == "terraform" else "add metadata.name and metadata.namespace")
             continue
         for key in ("name", "namespace"):
-            if key == "namespace" and (app.origin.startswith("appset") or (app.obj is not None and app.obj.deployers)):
-                continue  # set by the ApplicationSet controller, or by the application that syncs it (app of apps)
+            if key == "namespace" and (app.origin.startswith("appset") or (app.obj is not None and (app.obj.deployers or app.obj.folder))):
+                # set by the ApplicationSet controller, by the application that syncs it (app of apps), or where a
+                # chart, Jsonnet or kustomization it is rendered from is applied (`helm template --namespace`)
+                continue
             value = metadata.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
                 hint = "the namespace Argo CD watches for applications, usually argocd" if key == "namespace" else ""
