@@ -180,7 +180,7 @@ def test_sarif_output_validates_against_the_sarif_model(tmp_path: Path):
     run = payload["runs"][0]
     assert run["tool"]["driver"]["name"] == "otelstack"
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert len(run["results"]) == 14
+    assert len(run["results"]) == 15
     for result_entry in run["results"]:
         assert rule_ids[result_entry["ruleIndex"]] == result_entry["ruleId"]
         region = result_entry["locations"][0]["physicalLocation"]["region"]
@@ -206,7 +206,7 @@ def test_text_output_groups_by_file():
     lines = result.out.splitlines()
     assert lines[0] == "collector.yaml"
     assert "main.tf" in lines
-    assert lines[-1].startswith("10 errors, 3 warnings, 1 info in 2 files")
+    assert lines[-1].startswith("10 errors, 3 warnings, 2 info in 2 files")
 
 
 def test_rules_catalogue():

@@ -124,6 +124,7 @@ def test_chart_version_severity_follows_consequence(tmp_path: Path):
     template = (Path(__file__).parent / "rules/helm-chart-version-newer/good/main.tf").read_text()
     for name, version in (("missing", "1.4.31"), ("newer", "1.99.0"), ("older", "0.9.0")):
         (tmp_path / f"{name}.tf").write_text(template.replace('"1.16.11"', f'"{version}"').replace('"beyla"', f'"{name}"', 1))
+    (tmp_path / "provider.tf").write_text('provider "argocd" {}\n')  # a root module: the provider's schema is checked
     report = validate([str(tmp_path)], Options(only={"helm-chart-version-unknown", "helm-chart-version-newer", "knowledge-not-checked"}))
     assert sorted((f.file, f.rule, f.severity.value) for f in report.findings) == [
         ("missing.tf", "helm-chart-version-unknown", "error"),

@@ -230,6 +230,10 @@ class Platform:
     collectors: list[Collector] = field(default_factory=list)
     platform_repos: set[str] = field(default_factory=set)
     terraform_resources: list[TerraformResource] = field(default_factory=list)
+    # display directory of a local module -> display directories of the modules that call it
+    terraform_callers: dict[str, set[str]] = field(default_factory=dict)
+    # display directory -> {provider source: version} from its .terraform.lock.hcl
+    terraform_locks: dict[str, dict[str, str]] = field(default_factory=dict)
     registered_clusters: set[str] = field(default_factory=set)  # declared as registered outside this tree (server or name)
     repository_top: str = ""  # the git work tree the PATHs are in, when they are in one
     tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --debug

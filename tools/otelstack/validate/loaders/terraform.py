@@ -6,7 +6,8 @@
 - Kubernetes objects: `kubernetes_manifest`, `kubectl_manifest` (and the documents files
   `kubectl_file_documents`/`kubectl_path_documents` feed it), typed `kubernetes_*` resources
   (`terraform_kubernetes`);
-- `module` blocks with a local source, read with the call's arguments (`terraform_modules`).
+- `module` blocks with a local source, read with the call's arguments (`terraform_modules`);
+- `.terraform.lock.hcl`: the provider versions `terraform init` chose, which the provider's schema is judged by.
 
 Every resource block is kept for the rules that ask about others; resource types not read are
 listed per file as skipped.
@@ -85,8 +86,11 @@ def _state(loader: Loader) -> TerraformState:
     return state
 
 
+LOCK_FILE = ".terraform.lock.hcl"
+
+
 def claims(name: str) -> bool:
-    return name.endswith(SUFFIXES)
+    return name.endswith(SUFFIXES) or name == LOCK_FILE
 
 
 def prepare(loader: Loader, discovery: Discovery) -> None:
@@ -104,10 +108,31 @@ def finish(loader: Loader) -> None:
 
 
 def load(loader: Loader, item: Input) -> None:
+    if os.path.basename(item.fs_path) == LOCK_FILE:
+        _lock_file(loader, item)
+        return
     known = _state(loader).texts.get(item.fs_path)  # read once already, when preparing
     text = known.text if known is not None else loader.read(item, "syntax-hcl")
     if text is not None:
         load_file(loader, SourceFile(item.display, item.fs_path, "hcl", text))
+
+
+def _lock_file(loader: Loader, item: Input) -> None:
+    """The provider versions `terraform init` chose for this directory: what its resources are judged by."""
+    from otelstack.hcl import load_hcl
+
+    text = loader.read(item, "syntax-hcl")
+    if text is None:
+        return
+    file = loader.register(SourceFile(item.display, item.fs_path, "hcl-lock", text))
+    parsed = load_hcl(file.text, file.path, file.fs_path)
+    for location, message in parsed.problems:
+        loader.problem("syntax-hcl", location, message)
+    locks = loader.platform.terraform_locks.setdefault(os.path.dirname(item.display), {})
+    for block in parsed.blocks:
+        version = block.doc.data.get("version")
+        if block.type == "provider" and block.labels and isinstance(version, str):
+            locks[block.labels[0].lower()] = version
 
 
 def load_file(loader: Loader, file: SourceFile) -> None:

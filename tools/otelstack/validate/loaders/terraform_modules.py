@@ -177,7 +177,11 @@ class TerraformState:
                 continue
             source = parsed.evaluate_block(node, None).doc.data.get("source")
             if isinstance(source, str) and source.startswith(LOCAL_SOURCES):
-                self.called.add(os.path.normpath(os.path.join(directory, source)))
+                module = os.path.normpath(os.path.join(directory, source))
+                self.called.add(module)
+                # who calls whom: a child module's provider versions are chosen by its callers
+                callers = self.loader.platform.terraform_callers.setdefault(self.loader.display(module), set())
+                callers.add(self.loader.display(directory))
 
 
 class ModuleInstance:

@@ -42,7 +42,7 @@ def _parsed(ctx: Context) -> list[tuple[Any, Any]]:
 
         found = []
         for file in ctx.platform.files.values():
-            if file.kind == "hcl" and ("required_providers" in file.text or "argocd_cluster" in file.text):
+            if file.kind == "hcl" and ("required_providers" in file.text or "argocd_cluster" in file.text or 'provider "argocd"' in file.text):
                 found.append((file, load_hcl(file.text, file.path, file.fs_path)))
         ctx._cache["tf-reparsed"] = found
     return ctx._cache["tf-reparsed"]
@@ -73,9 +73,37 @@ def provider_requirements(ctx: Context) -> list[ProviderRequirement]:
 
 
 def requirements_for(ctx: Context, file_path: str) -> list[ProviderRequirement]:
-    """The constraints of the module (directory) a resource is declared in; none when the module
-    declares none (Terraform then picks the newest release)."""
-    return [r for r in provider_requirements(ctx) if r.directory == os.path.dirname(file_path)]
+    """The constraints that bind the module a resource is declared in: its own and those of every
+    module of the tree that calls it (Terraform admits only versions all of them admit)."""
+    directories = module_and_callers(ctx, os.path.dirname(file_path))
+    return [r for r in provider_requirements(ctx) if r.directory in directories]
+
+
+def module_and_callers(ctx: Context, directory: str) -> set[str]:
+    found, pending = {directory}, [directory]
+    while pending:
+        for caller in ctx.platform.terraform_callers.get(pending.pop(), ()):
+            if caller not in found:
+                found.add(caller)
+                pending.append(caller)
+    return found
+
+
+def locked_version(ctx: Context, directories: set[str]) -> str | None:
+    """The argocd provider version a `.terraform.lock.hcl` of these modules records."""
+    for directory in sorted(directories):
+        for source, version in ctx.platform.terraform_locks.get(directory, {}).items():
+            if source.endswith(PROVIDER_SOURCES):
+                return version
+    return None
+
+
+def configures_provider(ctx: Context, directory: str) -> bool:
+    """A root module: it configures the argocd provider itself (`provider "argocd" {}`)."""
+    if "tf-provider-blocks" not in ctx._cache:
+        ctx._cache["tf-provider-blocks"] = {os.path.dirname(file.path) for file, parsed in _parsed(ctx)
+                                            for b in parsed.blocks if b.type == "provider" and b.labels[:1] == ["argocd"]}
+    return directory in ctx._cache["tf-provider-blocks"]
 
 
 def cluster_resources(ctx: Context) -> list[RawResource]:

@@ -11,7 +11,13 @@ from typing import Any, Iterator
 
 from otelstack.hcl import Encoded, FileRef
 from otelstack.source import Located, Location, Path, is_unknown
-from otelstack.validate.rules._terraform import cluster_resources, requirements_for
+from otelstack.validate.rules._terraform import (
+    cluster_resources,
+    configures_provider,
+    locked_version,
+    module_and_callers,
+    requirements_for,
+)
 from otelstack.validate.rules.base import Context
 
 # Reported with more to say by argocd-app-metadata and argocd-app-destination.
@@ -44,9 +50,21 @@ def _admitted(ctx: Context, file_path: str) -> Admitted:
     from otelstack.knowledge.provider import describe, parse_constraint, schema
 
     known = schema().versions
+    directory = file_path.rsplit("/", 1)[0] if "/" in file_path else ""
+    modules = module_and_callers(ctx, directory)
+    locked = locked_version(ctx, modules)
+    if locked is not None:
+        if locked in known:
+            return Admitted((locked,), f"provider {locked} (.terraform.lock.hcl)")
+        return Admitted((), f"provider {locked} from .terraform.lock.hcl, a version otelstack has no schema for ({describe(list(known))})")
     requirements = requirements_for(ctx, file_path)
     if not requirements:
-        return Admitted((known[-1],), f"provider {known[-1]} (the newest; no version constraint in this tree)")
+        if len(modules) > 1 or configures_provider(ctx, directory):
+            return Admitted((known[-1],), f"provider {known[-1]} (the newest; no version constraint in this tree)")
+        # a module nothing in the tree calls, and that does not configure the provider: its caller
+        # (a root module elsewhere, and its lock file) chooses the provider version
+        return Admitted((), "the provider version is not known: no version constraint here or in a module that calls this one, "
+                            "no .terraform.lock.hcl, and no provider block that makes this the root module")
     constraints = [c for c in (parse_constraint(r.constraint) for r in requirements) if c is not None]
     chosen = tuple(v for v in known if all(c.admits(v) for c in constraints))
     text = " and ".join(sorted({f'"{r.constraint}"' for r in requirements}))

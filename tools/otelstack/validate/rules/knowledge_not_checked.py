@@ -16,6 +16,7 @@ Correct:
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
 from otelstack.validate.rules._beyla import deployments
+from otelstack.validate.rules._tf_schema import admitted, resources as tf_resources
 from otelstack.validate.rules._knowledge import chart_sources_by_status, collector_image
 from otelstack.validate.rules.base import Context
 
@@ -37,6 +38,15 @@ def check(ctx: Context):
             yield Problem(image.location, f"collector {collector.label}: components not checked: {image.unchecked}",
                           "set spec.image to a released collector image with its version tag" if not image.repository
                           else "pin a collector release otelstack knows, or regenerate the data (make data)")
+    reported: set[str] = set()
+    for resource, address, raw, path in tf_resources(ctx):  # once per module directory
+        directory = path.rsplit("/", 1)[0] if "/" in path else ""
+        versions = admitted(ctx, path)
+        if not versions.versions and directory not in reported:
+            reported.add(directory)
+            yield Problem(raw.location(()), f"{address}: the argocd provider's schema not checked in {directory or 'this module'}: "
+                                            f"{versions.label}",
+                          "add a version constraint (required_providers) or commit the module's .terraform.lock.hcl")
     for beyla in deployments(ctx):
         if beyla.unchecked and beyla.version:
             where = beyla.app.loc(*beyla.source.base, "targetRevision") if beyla.source is not None else beyla.location
