@@ -44,6 +44,18 @@ def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path
     assert strict.code == 1, "--strict fails a run that left files unread"
 
 
+def test_the_configurations_exclusion_is_the_reason_given_for_every_file_it_matches(tmp_path: Path):
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "deploy.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "ci" / "app.yaml").write_text("kind: ConfigMap\n")
+    (tmp_path / "stack.tftest.hcl").write_text("run \"plan\" {}\n")
+    (tmp_path / ".otelstack.yaml").write_text("exclude: ['ci/*']\n")
+    payload = json.loads(run_cli(["validate", str(tmp_path), "--format", "json"]).out)
+    reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
+    assert reasons == {"ci/deploy.sh": "excluded by configuration (ci/*)", "ci/app.yaml": "excluded by configuration (ci/*)",
+                       "stack.tftest.hcl": "a Terraform test file: `terraform test` runs it"}
+
+
 def test_one_unreadable_file_named_explicitly_is_a_usage_error(tmp_path: Path):
     (tmp_path / "deploy.sh").write_text("#!/bin/sh\n")
     result = run_cli(["validate", str(tmp_path / "deploy.sh")])

@@ -53,9 +53,14 @@ class Discovery:
         """Apply `exclude` from the configuration: those files are skipped, and say so."""
         if not patterns:
             return
+        def matching(display: str) -> str | None:
+            return next((p for p in patterns if fnmatch.fnmatch(display, p)), None)
+
+        # The configuration's reason wins over any other: the user chose not to have these read.
+        self.skipped = [Skipped(s.file, f"excluded by configuration ({hit})") if (hit := matching(s.file)) else s for s in self.skipped]
         kept = []
         for item in self.inputs:
-            hit = next((p for p in patterns if fnmatch.fnmatch(item.display, p)), None)
+            hit = matching(item.display)
             if hit is None:
                 kept.append(item)
             else:
@@ -154,6 +159,8 @@ def unsupported_reason(name: str) -> str:
     suffix = os.path.splitext(name)[1]
     if name.startswith("."):
         return "hidden file"
+    if name.endswith((".tftest.hcl", ".tftest.json")):
+        return "a Terraform test file: `terraform test` runs it"
     if suffix in NOT_READ_SUFFIXES:
         return NOT_READ_SUFFIXES[suffix]
     return f"unsupported file type ({suffix or 'no extension'})"
