@@ -73,7 +73,7 @@ CRD_SCHEMA = {"type": "object", "required": ["$schema", "type", "properties"],
 SHAPES = {
     "schemas/crds/opentelemetry.io-*.yaml": CRD_SCHEMA,
     "charts/*.yaml": CHART,
-    "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components", "receiverPorts"], "properties": {
+    "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components"], "properties": {
         "releases": {"type": "array", "items": VERSION, "minItems": 1},
         "components": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "object"}}}}},
     "collector/config.yaml": {"type": "object", "required": ["versions", "components"], "$defs": {"node": CONFIG_NODE},
@@ -82,7 +82,7 @@ SHAPES = {
     "beyla/config.yaml": {"type": "object", "required": ["config", "precedence"], "$defs": {"node": CONFIG_NODE},
                           "properties": {"config": {"$ref": "#/$defs/node"}}},
     "beyla/releases.yaml": {"type": "object", "required": ["versions"], "properties": {"versions": {"type": "array", "items": VERSION}}},
-    "operator/defaults.yaml": {"type": "object", "required": ["releases", "images"], "properties": {
+    "operator/defaults.yaml": {"type": "object", "required": ["releases", "images", "receiverPorts"], "properties": {
         "releases": {"type": "object", "additionalProperties": {"type": "object", "required": ["collector"]}}}},
     "terraform/argocd-provider.yaml": {"type": "object", "required": ["versions", "resources", "definitions"], "$defs": {"tf": TF_NODE},
                                        "properties": {"resources": {"type": "object", "additionalProperties": {"$ref": "#/$defs/tf"}},

@@ -15,10 +15,10 @@ import re
 
 import yaml
 
-from datagen import DataFile, hand, ranges
+from datagen import DataFile, hand, ranges, receiverports
 from datagen.upstream import UpstreamRepo
 
-VERSION = 1
+VERSION = 2
 REPOSITORIES = ("open-telemetry/opentelemetry-operator",)
 HAND = ("crds.yaml",)
 CRDS = {  # data file name -> (CRD file in the repository, API version)
@@ -42,7 +42,10 @@ OpenTelemetry Operator defaults per release. `releases.<operator>`: the componen
 release runs by default (its versions.txt; `collector` is the default collector image's tag).
 `images.<component>`: the default image repository (the tag is the component version), and
 `protocols.<language>`: the OTEL_EXPORTER_OTLP_PROTOCOL the operator injects when the container
-sets none; both as ranges of operator releases ({value, since, until} where they changed)."""
+sets none; both as ranges of operator releases ({value, since, until} where they changed).
+`receiverPorts.<receiver type>.<protocol>` ("" for single-port receivers): the Service port the
+operator opens for a receiver used in a pipeline whose endpoint names no port (its receiver parser
+registry), as in the newest release that has it; `until`: the last release that did."""
 
 
 def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
@@ -69,6 +72,7 @@ def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
         for language, protocol in _protocols(repo, tag).items():
             protocols.setdefault(language, [None] * len(tags))[index] = protocol
     data = {
+        "receiverPorts": _receiver_ports(repo, tags),
         "releases": releases,
         "images": {name: ranges.versioned(values, versions) for name, values in sorted(images.items())},
         "protocols": {name: ranges.versioned(values, versions) for name, values in sorted(protocols.items())},
@@ -139,6 +143,22 @@ def _json_schema(node: dict, path: str, refs: dict) -> dict:
     if isinstance(node.get("items"), dict):
         out["items"] = _json_schema(node["items"], f"{path}[]", refs)
     return out
+
+
+def _receiver_ports(repo: UpstreamRepo, tags: list[tuple[str, str]]) -> dict:
+    found: dict[str, dict[str, dict]] = {}
+    newest = tags[-1][0]
+    for version, tag in reversed(tags):  # newest first: the newest release that has a port describes it
+        registry = repo.show(tag, receiverports.REGISTRY)
+        if registry is None:
+            continue
+        for receiver, ports in receiverports.parse(registry, repo.show(tag, receiverports.CONSTANTS) or "").items():
+            for protocol, entry in ports.items():
+                if protocol not in found.setdefault(receiver, {}):
+                    found[receiver][protocol] = entry if version == newest else dict(entry, until=version)
+    if not found:
+        raise ValueError(f"no receiver parser registry ({receiverports.REGISTRY}) at any release")
+    return found
 
 
 def _short(name: str) -> str:
