@@ -36,6 +36,7 @@ SOURCES = (
     "operator",
     "argocd_provider",
     "cert_manager",
+    "actions",
 )
 
 
