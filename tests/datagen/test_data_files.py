@@ -20,8 +20,6 @@ from datagen import FRAMEWORK_VERSION, SOURCES, source  # noqa: E402
 DATA = REPO / "tools" / "otelstack" / "data"
 # otelstack's own files, not knowledge about upstream components
 NOT_GENERATED = {"schemas/stack.schema.json", "smoke/kind-config.yaml", "default-stack.yaml",
-                 # Argo CD's CRDs are still hand-trimmed (argoproj/argo-cd is not fetched)
-                 "schemas/crds/argoproj.io-v1alpha1-Application.yaml", "schemas/crds/argoproj.io-v1alpha1-ApplicationSet.yaml",
                  # written by hand in other branches of this round, to be generated (datagen sources for the action
                  # repos, the grafana-community and prometheus-community charts)
                  "charts/tempo.yaml", "charts/grafana.yaml", "charts/prometheus.yaml"}
@@ -75,6 +73,7 @@ SHAPES = {
         "type": "object", "required": ["tag", "sha", "runtime"], "additionalProperties": False,
         "properties": {"tag": VERSION, "sha": {"type": "string", "pattern": "^[0-9a-f]{40}$"}, "runtime": {"type": "string"}}}}}},
     "schemas/crds/opentelemetry.io-*.yaml": CRD_SCHEMA,
+    "schemas/crds/argoproj.io-*.yaml": CRD_SCHEMA,
     "charts/*.yaml": CHART,
     "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components"], "properties": {
         "releases": {"type": "array", "items": VERSION, "minItems": 1},

@@ -37,6 +37,7 @@ SOURCES = (
     "argocd_provider",
     "cert_manager",
     "actions",
+    "argocd",
 )
 
 

@@ -15,7 +15,7 @@ import re
 
 import yaml
 
-from datagen import DataFile, hand, ranges, receiverports
+from datagen import DataFile, crdschema, hand, ranges, receiverports
 from datagen.upstream import UpstreamRepo
 
 VERSION = 2
@@ -90,58 +90,13 @@ def _crds(repo: UpstreamRepo, newest: tuple[str, str]) -> dict[str, DataFile]:
         crd = yaml.safe_load(repo.show(tag, path) or "null")
         if not isinstance(crd, dict):
             raise ValueError(f"{path} is missing at {tag}")
-        schema = next(v["schema"]["openAPIV3Schema"] for v in crd["spec"]["versions"] if v["name"] == api_version)
         refs = dict(known.get(name, {}))
-        converted = _json_schema(schema["properties"]["spec"], "spec", refs)
+        document = crdschema.document(crd, api_version, refs)
         unused = sorted(refs)
         if unused:
             raise ValueError(f"hand/crds.yaml names fields {name} does not have at {tag}: {', '.join(unused)}")
-        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
-        document = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["apiVersion", "kind", "metadata"] + (["spec"] if converted.get("required") else []),
-            "properties": {
-                "apiVersion": {"const": f"{group}/{api_version}"},
-                "kind": {"const": kind},
-                "metadata": {"$ref": "k8s:io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-                "spec": converted,
-                "status": {"type": "object"},
-            },
-        }
-        header = CRD_HEADER.format(kind=kind, group=group, version=api_version, operator=version)
+        header = CRD_HEADER.format(kind=crd["spec"]["names"]["kind"], group=crd["spec"]["group"], version=api_version, operator=version)
         out[f"schemas/crds/{name}.yaml"] = DataFile(document, header)
-    return out
-
-
-def _json_schema(node: dict, path: str, refs: dict) -> dict:
-    """An OpenAPI v3 (structural) CRD schema node as JSON schema; `refs` entries are consumed."""
-    if path in refs:
-        return {"$ref": "k8s:" + refs.pop(path)}
-    out: dict = {}
-    if node.get("x-kubernetes-int-or-string"):
-        out["type"] = ["integer", "string", "null"]
-    elif "enum" in node:
-        out["type"] = node["type"]
-        out["enum"] = list(node["enum"])
-    elif node.get("type"):
-        out["type"] = [node["type"], "null"]  # the API server prunes nulls of non-nullable fields
-    for key in ("minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength"):
-        if key in node:
-            out[key] = node[key]
-    properties = node.get("properties")
-    if properties:
-        out["properties"] = {name: _json_schema(child, f"{path}.{name}", refs) for name, child in sorted(properties.items())}
-        if not node.get("x-kubernetes-preserve-unknown-fields"):
-            out["additionalProperties"] = False
-        required = [r for r in node.get("required", []) if "default" not in properties.get(r, {})]
-        if required:
-            out["required"] = required
-    elif isinstance(node.get("additionalProperties"), dict):
-        out["additionalProperties"] = _json_schema(node["additionalProperties"], f"{path}.*", refs)
-    if isinstance(node.get("items"), dict):
-        out["items"] = _json_schema(node["items"], f"{path}[]", refs)
     return out
 
 
