@@ -38,6 +38,9 @@ SOURCES = (
     "cert_manager",
     "actions",
     "argocd",
+    "tempo_chart",
+    "grafana_chart",
+    "prometheus_chart",
 )
 
 
