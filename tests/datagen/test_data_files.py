@@ -25,6 +25,8 @@ NOT_GENERATED_DIRS: tuple[str, ...] = ()
 VERSION = {"type": "string", "pattern": r"^v?\d+\.\d+\.\d+"}
 VERSIONED = {"anyOf": [{"not": {"type": "array"}}, {"type": "array", "items": {
     "type": "object", "required": ["value", "since", "until"], "properties": {"since": VERSION, "until": VERSION}}}]}
+RANGED = {"type": "array", "items": {"type": "object", "required": ["value"], "additionalProperties": False,
+                                     "properties": {"value": {}, "since": VERSION, "until": VERSION}}}
 CONFIG_NODE = {
     "type": "object",
     "properties": {
@@ -75,13 +77,21 @@ SHAPES = {
     "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components"], "properties": {
         "releases": {"type": "array", "items": VERSION, "minItems": 1},
         "components": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "object"}}}}},
+    "collector/chart.yaml": {"type": "object", "required": ["chart", "versions", "config", "ports", "presets", "presetOrder", "service"],
+                             "properties": {"versions": {"type": "array", "items": VERSION, "minItems": 1},
+                                            "config": RANGED, "ports": RANGED, "presetOrder": RANGED,
+                                            "presets": {"type": "object", "additionalProperties": RANGED},
+                                            "service": {"type": "object", "required": ["name", "inDaemonsetMode"],
+                                                        "properties": {"inDaemonsetMode": RANGED}}}},
     "collector/config.yaml": {"type": "object", "required": ["versions", "components"], "$defs": {"node": CONFIG_NODE},
                               "properties": {"components": {"type": "object", "additionalProperties": {
                                   "type": "object", "additionalProperties": {"$ref": "#/$defs/node"}}}}},
     "beyla/config.yaml": {"type": "object", "required": ["config", "precedence"], "$defs": {"node": CONFIG_NODE},
                           "properties": {"config": {"$ref": "#/$defs/node"}}},
     "beyla/releases.yaml": {"type": "object", "required": ["versions"], "properties": {"versions": {"type": "array", "items": VERSION}}},
-    "operator/defaults.yaml": {"type": "object", "required": ["releases", "images", "receiverPorts"], "properties": {
+    "operator/receiver-ports.yaml": {"type": "object", "required": ["receiverPorts"], "properties": {"receiverPorts": {
+        "type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "object", "required": ["port", "name"]}}}}},
+    "operator/defaults.yaml": {"type": "object", "required": ["releases", "images"], "properties": {
         "releases": {"type": "object", "additionalProperties": {"type": "object", "required": ["collector"]}}}},
     "terraform/argocd-provider.yaml": {"type": "object", "required": ["versions", "resources", "definitions"], "$defs": {"tf": TF_NODE},
                                        "properties": {"resources": {"type": "object", "additionalProperties": {"$ref": "#/$defs/tf"}},

@@ -71,6 +71,7 @@ def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_di
     module = source(name)
     folder = HERE / name
     monkeypatch.setattr(datagen, "HAND_DIR", hand_dir or folder / "hand")
+    monkeypatch.setenv("DATAGEN_CACHE", str(tmp_path / "cache"))  # charts are rendered with helm, not taken from a cache
     repos = []
     for repository in module.REPOSITORIES:
         history = folder / "upstream" / repository.replace("/", "+")

@@ -18,7 +18,7 @@ import yaml
 from datagen import DataFile, crdschema, hand, ranges, receiverports
 from datagen.upstream import UpstreamRepo
 
-VERSION = 2
+VERSION = 3
 REPOSITORIES = ("open-telemetry/opentelemetry-operator",)
 HAND = ("crds.yaml",)
 CRDS = {  # data file name -> (CRD file in the repository, API version)
@@ -42,10 +42,13 @@ OpenTelemetry Operator defaults per release. `releases.<operator>`: the componen
 release runs by default (its versions.txt; `collector` is the default collector image's tag).
 `images.<component>`: the default image repository (the tag is the component version), and
 `protocols.<language>`: the OTEL_EXPORTER_OTLP_PROTOCOL the operator injects when the container
-sets none; both as ranges of operator releases ({value, since, until} where they changed).
-`receiverPorts.<receiver type>.<protocol>` ("" for single-port receivers): the Service port the
-operator opens for a receiver used in a pipeline whose endpoint names no port (its receiver parser
-registry), as in the newest release that has it; `until`: the last release that did."""
+sets none; both as ranges of operator releases ({value, since, until} where they changed)."""
+PORTS_HEADER = """\
+The Service ports the OpenTelemetry Operator opens for a collector's receivers, from its receiver
+parser registry (internal/components/receivers) at every release from {first}.
+`receiverPorts.<receiver type>.<protocol>` ("" for single-port receivers): the port for a receiver
+used in a pipeline whose endpoint names none, as in the newest release that has it; `until`: the
+last release that did. Receivers not listed get a port only from their endpoint."""
 
 
 def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
@@ -72,12 +75,13 @@ def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
         for language, protocol in _protocols(repo, tag).items():
             protocols.setdefault(language, [None] * len(tags))[index] = protocol
     data = {
-        "receiverPorts": _receiver_ports(repo, tags),
         "releases": releases,
         "images": {name: ranges.versioned(values, versions) for name, values in sorted(images.items())},
         "protocols": {name: ranges.versioned(values, versions) for name, values in sorted(protocols.items())},
     }
-    out = {"operator/defaults.yaml": DataFile(data, HEADER)}
+    ports, first = _receiver_ports(repo, tags)
+    out = {"operator/defaults.yaml": DataFile(data, HEADER),
+           "operator/receiver-ports.yaml": DataFile({"receiverPorts": ports}, PORTS_HEADER.format(first=first))}
     out.update(_crds(repo, tags[-1]))
     return out
 
@@ -100,20 +104,21 @@ def _crds(repo: UpstreamRepo, newest: tuple[str, str]) -> dict[str, DataFile]:
     return out
 
 
-def _receiver_ports(repo: UpstreamRepo, tags: list[tuple[str, str]]) -> dict:
+def _receiver_ports(repo: UpstreamRepo, tags: list[tuple[str, str]]) -> tuple[dict, str]:
     found: dict[str, dict[str, dict]] = {}
-    newest = tags[-1][0]
+    newest, first = tags[-1][0], ""
     for version, tag in reversed(tags):  # newest first: the newest release that has a port describes it
         registry = repo.show(tag, receiverports.REGISTRY)
         if registry is None:
             continue
+        first = version
         for receiver, ports in receiverports.parse(registry, repo.show(tag, receiverports.CONSTANTS) or "").items():
             for protocol, entry in ports.items():
                 if protocol not in found.setdefault(receiver, {}):
                     found[receiver][protocol] = entry if version == newest else dict(entry, until=version)
     if not found:
         raise ValueError(f"no receiver parser registry ({receiverports.REGISTRY}) at any release")
-    return found
+    return found, first
 
 
 def _short(name: str) -> str:
