@@ -81,8 +81,9 @@ SHAPES = {
                              "properties": {"versions": {"type": "array", "items": VERSION, "minItems": 1},
                                             "config": RANGED, "ports": RANGED, "presetOrder": RANGED,
                                             "presets": {"type": "object", "additionalProperties": RANGED},
-                                            "service": {"type": "object", "required": ["name", "inDaemonsetMode"],
-                                                        "properties": {"inDaemonsetMode": RANGED}}}},
+                                            "service": {"type": "object", "required": ["name", "inDaemonsetMode", "withServiceDisabled",
+                                                                                       "inDaemonsetModeWithServiceEnabled", "inDaemonsetModeWithIngress"],
+                                                        "additionalProperties": RANGED, "properties": {"name": {"const": "fullname"}}}}},
     "collector/config.yaml": {"type": "object", "required": ["versions", "components"], "$defs": {"node": CONFIG_NODE},
                               "properties": {"components": {"type": "object", "additionalProperties": {
                                   "type": "object", "additionalProperties": {"$ref": "#/$defs/node"}}}}},

@@ -103,13 +103,13 @@ def test_service_ports_reach_the_receivers_listening_behind_them():
     assert reached == {4317, 4318}  # the Service still offers 9411, but no receiver listens there
 
 
-@pytest.mark.parametrize("mode, service, expected", [
-    ("deployment", None, True), ("statefulset", None, True), ("daemonset", None, False),
-    ("daemonset", True, True), ("deployment", False, False), (Unknown("var.mode"), None, None),
+@pytest.mark.parametrize("mode, switches, expected", [
+    ("deployment", {}, True), ("statefulset", {}, True), ("daemonset", {}, False),
+    ("daemonset", {"service": {"enabled": True}}, True), ("deployment", {"service": {"enabled": False}}, False),
+    ("daemonset", {"ingress": {"enabled": True}}, True), (Unknown("var.mode"), {}, None),
 ])
-def test_which_releases_get_a_service(mode, service, expected):
-    own = Located({"service": {"enabled": service}} if service is not None else {}, "values.yaml")
-    assert collectorchart.has_service(VERSION, mode, own) is expected
+def test_which_releases_get_a_service(mode, switches, expected):
+    assert collectorchart.has_service(VERSION, mode, Located(switches, "values.yaml")) is expected
 
 
 @pytest.mark.parametrize("release, overrides, expected", [

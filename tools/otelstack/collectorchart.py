@@ -230,14 +230,22 @@ def service_ports(chart_version: str, values: Located | None, where: Location) -
 
 
 def has_service(chart_version: str, mode: Any, values: Located | None) -> bool | None:
-    """Whether the release gets the chart's Service (None: not known before apply)."""
+    """Whether the release gets the chart's Service (None: not known before apply), as the chart
+    version renders it with those switches (data: service.*)."""
     enabled = values.get(("service", "enabled")) if values is not None else None
-    if is_unknown(enabled) or is_unknown(mode):
+    ingress = values.get(("ingress", "enabled")) if values is not None else None
+    if is_unknown(enabled) or is_unknown(mode) or is_unknown(ingress):
         return None
-    if enabled is False:
-        return False
+    rendered = facts()["service"]
     if mode == "daemonset":
-        return enabled is True or bool(at(facts()["service"]["inDaemonsetMode"], chart_version))
+        found = at(rendered["inDaemonsetMode"], chart_version)
+        if enabled is True:
+            found = at(rendered["inDaemonsetModeWithServiceEnabled"], chart_version)
+        if ingress is True:
+            found = found or at(rendered["inDaemonsetModeWithIngress"], chart_version)
+        return bool(found)
+    if enabled is False:
+        return bool(at(rendered["withServiceDisabled"], chart_version))
     return True
 
 

@@ -18,7 +18,7 @@ from datagen import DataFile, helmrender, ranges
 from datagen.sources import _otel_chart
 from datagen.upstream import UpstreamError, UpstreamRepo
 
-VERSION = 2
+VERSION = 3
 REPOSITORIES = ("open-telemetry/opentelemetry-helm-charts",)
 HAND = ("charts.yaml",)
 CHART = "opentelemetry-collector"
@@ -29,6 +29,13 @@ RELEASE = "rel"
 NAMESPACE = "rendered"
 # Values every render needs: older charts have no default mode or image and refuse to render.
 REQUIRED = {"mode": "deployment", "image": {"repository": "otel/opentelemetry-collector-contrib"}}
+# Whether the chart creates its Service: rendered with these values (over REQUIRED) at every version.
+SERVICE_SWITCHES = {
+    "withServiceDisabled": {"service": {"enabled": False}},  # deployment mode, service.enabled false
+    "inDaemonsetModeWithServiceEnabled": {"mode": "daemonset", "service": {"enabled": True}},
+    "inDaemonsetModeWithIngress": {"mode": "daemonset", "ingress": {"enabled": True, "hosts": [{"host": "collector.example",
+                                                                                                 "paths": [{"path": "/", "pathType": "Prefix", "port": 4318}]}]}},
+}
 SECTIONS = ("receivers", "processors", "exporters", "connectors", "extensions")
 PIPELINE_KEYS = ("receivers", "processors", "exporters")
 NOT_RENDERED = ("examples/", "ci/")  # not read by any template
@@ -45,10 +52,11 @@ a release's effective configuration is this merged with the values' `config` as 
 (`prepend`/`append`: ids put before/after the list's own, once each; `create`: the lists of a
 pipeline the default configuration does not have); `presetOrder`: the order the chart applies them in.
 `ports`: the default `ports` values; the chart's Service (`service.name`: the chart's fullname
-helper, in `namespaceOverride` or the release namespace) offers each enabled entry as
-port `servicePort` -> `containerPort`, with its `protocol` and `appProtocol`; it exists in
-deployment and statefulset mode, and in daemonset mode only with `service.enabled` unless
-`service.inDaemonsetMode` says it is there by default."""
+helper, in `namespaceOverride` or the release namespace) offers each enabled entry as port
+`servicePort` -> `containerPort`, with its `protocol` and `appProtocol`. Whether it exists, each
+rendered: in deployment mode (always, unless `withServiceDisabled` is false: service.enabled false
+removes it), in daemonset mode (`inDaemonsetMode`), in daemonset mode with service.enabled true
+(`inDaemonsetModeWithServiceEnabled`) or with an ingress (`inDaemonsetModeWithIngress`)."""
 
 
 def generate(repo: UpstreamRepo):
@@ -81,7 +89,8 @@ def collector(repo: UpstreamRepo) -> dict:
         "ports": _ranged([f["ports"] for f in facts], versions),
         "presets": {name: _ranged([(f["presets"].get(name) if f else None) for f in facts], versions) for name in presets},
         "presetOrder": _ranged([f["presetOrder"] for f in facts], versions),
-        "service": {"name": "fullname", "inDaemonsetMode": _ranged([f["serviceInDaemonset"] for f in facts], versions)},
+        "service": {"name": "fullname", **{key: _ranged([f["service"][key] for f in facts], versions)
+                                           for key in ("inDaemonsetMode", *SERVICE_SWITCHES)}},
     }
 
 
@@ -91,6 +100,7 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
     values = yaml.safe_load(repo.blob(blobs[f"{PATH}/values.yaml"])) or {}
     units = _preset_units(values.get("presets") or {})
     renders = [helmrender.Render("base", REQUIRED), helmrender.Render("daemonset", dict(REQUIRED, mode="daemonset"))]
+    renders += [helmrender.Render(name, _merge(REQUIRED, extra)) for name, extra in SERVICE_SWITCHES.items()]
     renders += [helmrender.Render(f"preset:{'.'.join(unit)}", _merge(REQUIRED, {"presets": _enable(unit)})) for unit in units]
     rendered = helmrender.render_all(repo, blobs, PATH, renders)
     base = rendered["base"]
@@ -104,7 +114,7 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
         raise UpstreamError(f"{tag}: the Service is not in the release namespace")
     ports = values.get("ports") or {}
     _check_ports(tag, ports, service)
-    daemonset = rendered["daemonset"]
+    switches = {name: _has_service(rendered[name]) for name in SERVICE_SWITCHES}
     presets = {}
     for unit in units:
         found = rendered[f"preset:{'.'.join(unit)}"]
@@ -120,8 +130,12 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
         "ports": ports,
         "presets": presets,
         "presetOrder": order,
-        "serviceInDaemonset": not isinstance(daemonset, str) and _service(daemonset) is not None,
+        "service": {"inDaemonsetMode": _has_service(rendered["daemonset"]), **switches},
     }
+
+
+def _has_service(documents: list[dict] | str) -> bool:
+    return not isinstance(documents, str) and _service(documents) is not None
 
 
 def _preset_units(presets: dict, prefix: tuple = ()) -> list[tuple]:
