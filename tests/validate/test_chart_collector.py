@@ -45,7 +45,7 @@ def test_values_merge_over_the_default_as_helm_merges():
     assert config.location(("service", "pipelines", "traces", "exporters", 0)).file == "values.yaml"
     assert config.location(("service", "pipelines", "traces", "exporters", 0)).line == 9
     assert config.location(("receivers", "jaeger")) == WHERE
-    assert config.location(("processors",)).file == "values.yaml"
+    assert config.key_location(("processors",)).file == "values.yaml"  # a key the values wrote
 
 
 def test_a_preset_adds_its_components_and_prepends_to_the_pipelines_keeping_positions():
@@ -132,3 +132,29 @@ def test_a_pipeline_a_preset_creates_is_created_or_given_only_the_presets_own_co
     own = Located({"service": {"pipelines": {"logs": {"receivers": ["otlp"], "exporters": ["otlphttp"]}}}}, "values.yaml")
     collectorchart._apply_preset(own, additions, WHERE)
     assert own.data["service"]["pipelines"]["logs"] == {"receivers": ["otlp", "filelog"], "exporters": ["otlphttp"]}
+
+
+def test_a_helm_release_of_the_chart_is_a_collector_named_after_its_release():
+    """The same for any deployment in the application shape: here a Terraform helm_release (engine "helm")."""
+    from otelstack import charts
+    from otelstack.validate.chart_collectors import chart_collectors
+    from otelstack.validate.model import Application, AppSource, SourceFile
+
+    file = SourceFile("main.tf", "", "hcl")
+    doc = Located({"metadata": {"name": "otel"}, "spec": {"destination": {"namespace": "observability"}, "sources": [
+        {"repoURL": "https://open-telemetry.github.io/opentelemetry-helm-charts", "chart": "opentelemetry-collector",
+         "targetRevision": VERSION}]}}, "main.tf", {("spec", "sources", 0, "targetRevision"): Location("main.tf", 4, 3)})
+    app = Application("otel", doc, "terraform", file, engine="helm")
+    source = AppSource(0, ("spec", "sources", 0), repo_url=doc.data["spec"]["sources"][0]["repoURL"], chart="opentelemetry-collector",
+                       target_revision=VERSION, release_name="gateway",
+                       values=values("mode: deployment\nimage: {repository: otel/opentelemetry-collector-k8s, tag: 0.120.0}\n"))
+    source.knowledge = charts.identify(source.repo_url, source.chart)
+    app.sources.append(source)
+    [collector] = chart_collectors(app)
+    assert (collector.name, collector.namespace, collector.mode) == ("gateway", "observability", "deployment")
+    assert collector.service_names() == {"service": "gateway-opentelemetry-collector"}
+    assert collector.spec["image"] == "otel/opentelemetry-collector-k8s:0.120.0"
+    assert {p.port for p in collector.receiver_ports()} >= {4317, 4318}
+    assert collector.config.location(("receivers", "otlp")) == Location("main.tf", 4, 3)  # the chart's default: at the version
+    source.values_unknown = True
+    assert chart_collectors(app) == []  # values known only at apply time: not a collector otelstack can describe

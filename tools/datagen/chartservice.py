@@ -112,18 +112,9 @@ def supported_run(found: list[Version]) -> list[Version]:
     return run
 
 
-def versioned(run: list[Version], value) -> list[dict] | object:
-    """A fact per version as [{since?, until?, value}] over the run (bounds left out at its ends)."""
-    versions = [v.version for v in run]
-    out = []
-    for span in helmchart._runs([value(v) for v in run], versions):
-        item = {"value": span["value"]}
-        if span["since"] != versions[0]:
-            item["since"] = span["since"]
-        if span["until"] != versions[-1]:
-            item["until"] = span["until"]
-        out.append(item)
-    return out
+def versioned(run: list[Version], value) -> list[dict]:
+    """A fact per version as [{value, since?, until?}] over the run (bounds left out at its ends)."""
+    return ranges.runs([value(v) for v in run], [v.version for v in run])
 
 
 def first_of_final_run(run: list[Version], holds) -> str | None:

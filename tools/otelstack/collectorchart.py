@@ -49,44 +49,18 @@ class ServicePort:
     app_protocol: str | None
 
 
-def helm_merge(base: Located, override: Located, at_path: Path = ()) -> None:
-    """Merge `override` into `base` (in place) at `at_path` as Helm merges values."""
-    _merge_into(base, at_path, override.data, override, ())
+def helm_merge(base: Located, override: Located) -> Located:
+    """`override` merged into `base` as Helm merges values: maps key by key, anything else replaced,
+    and a null deletes the key (also inside a replaced part, where there is nothing to delete)."""
+    from otelstack.stack.merge import merge_located
 
-
-def _merge_into(result: Located, path: Path, value: Any, source: Located, source_path: Path) -> None:
-    current = result.get(path) if path else result.data
-    if isinstance(value, dict) and isinstance(current, dict):
-        for key, child in value.items():
-            if child is None:
-                current.pop(key, None)
-                _drop(result, path + (key,), including_self=True)
-                continue
-            if key not in current:
-                current[key] = {} if isinstance(child, dict) else None
-            result.key_locations[path + (key,)] = source.key_location(source_path + (key,))
-            _merge_into(result, path + (key,), child, source, source_path + (key,))
-            result.locations[path + (key,)] = source.location(source_path + (key,))  # written in the values
-        return
-    _drop(result, path, including_self=False)
-    replacement = _without_nulls(copy.deepcopy(value))
-    if path:
-        result.get(path[:-1])[path[-1]] = replacement
-    else:
-        result.data = replacement
-    n = len(source_path)
-    for table, target in ((source.locations, result.locations), (source.key_locations, result.key_locations)):
-        for p, loc in table.items():
-            if p[:n] == source_path:
-                target[path + p[n:]] = loc
-    result.locations[path] = source.location(source_path)
-
-
-def _without_nulls(value: Any) -> Any:
-    """Helm drops null map entries of values it merges in (there is nothing for them to delete)."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    return value
+    merged = merge_located(base, override)
+    for path, value in walk(override.data):
+        parent = merged.get(path[:-1]) if path else None
+        if value is None and isinstance(parent, dict) and path[-1] in parent:
+            del parent[path[-1]]
+            _drop(merged, path, including_self=True)
+    return merged
 
 
 def _drop(doc: Located, path: Path, including_self: bool) -> None:
@@ -113,7 +87,7 @@ def merged_values(chart_default: Any, values: Located | None, key: str, where: L
             return _placed({}, where)  # null removes the chart's default altogether
         if is_unknown(own) or not isinstance(own, dict):
             return Located(own, where.file, {(): values.location((key,))})
-        helm_merge(doc, values.sub((key,)))
+        return helm_merge(doc, values.sub((key,)))
     return doc
 
 

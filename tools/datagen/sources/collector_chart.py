@@ -65,6 +65,10 @@ def generate(repo: UpstreamRepo):
     return files
 
 
+def _ranged(values: list, versions: list[str]) -> list[dict]:
+    return ranges.runs(values, versions, skip_none=True)
+
+
 def collector(repo: UpstreamRepo) -> dict:
     tags = ranges.release_tags(repo.tags(), f"{CHART}-", MIN_VERSION)
     versions = [version for version, _ in tags]
@@ -228,26 +232,3 @@ def _list_change(before: list, after: list) -> dict | None:
 def _first_use(text: str, name: str) -> int:
     match = re.search(r"\.Values\.presets\." + re.escape(name) + r"\b", text)
     return match.start() if match else len(text)
-
-
-def _ranged(values: list, versions: list[str]) -> list[dict]:
-    """[{value, since?, until?}] runs of equal values (None: absent); bounds at the ends left out."""
-    out: list[dict] = []
-    previous = object()
-    for version, value in zip(versions, values):
-        key = json.dumps(value, sort_keys=True)
-        if value is not None and out and previous == key and out[-1]["until"] == _before(versions, version):
-            out[-1]["until"] = version
-        elif value is not None:
-            out.append({"value": value, "since": version, "until": version})
-        previous = key
-    for entry in out:
-        if entry["since"] == versions[0]:
-            del entry["since"]
-        if entry["until"] == versions[-1]:
-            del entry["until"]
-    return out
-
-
-def _before(versions: list[str], version: str) -> str:
-    return versions[versions.index(version) - 1]

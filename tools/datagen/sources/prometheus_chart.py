@@ -49,7 +49,7 @@ def generate(charts: UpstreamRepo, prometheus: UpstreamRepo) -> dict[str, DataFi
     receivers = {}
     for name, receiver in facts["receivers"].items():
         flags = [_flag(main_go.get(v.app_version), receiver) for v in found]
-        receivers[name] = {"path": receiver["path"], "flags": _ranges(found, flags)}
+        receivers[name] = {"path": receiver["path"], "flags": ranges.runs(flags, [v.version for v in found], skip_none=True)}
     otlp_key = tuple(facts["otlpConfigKey"].split("."))
     data = {
         "chart": CHART,
@@ -74,21 +74,6 @@ def _flag(main_go: str | None, receiver: dict) -> str | None:
     if re.search(r'case\s+"' + re.escape(receiver["feature"]) + '"', main_go):
         return f"enable-feature={receiver['feature']}"
     return None
-
-
-def _ranges(found, flags: list[str | None]) -> list[dict]:
-    """[{since?, until?, value}] over the chart versions that have a flag (bounds left out at the ends)."""
-    versions = [v.version for v in found]
-    out = []
-    for value in sorted({f for f in flags if f}, key=flags.index):
-        for span in ranges.inclusive_spans([f == value for f in flags], versions):
-            entry = {"value": value}
-            if span["since"] != versions[0]:
-                entry["since"] = span["since"]
-            if span.get("until"):
-                entry["until"] = span["until"]
-            out.append(entry)
-    return sorted(out, key=lambda e: ranges.parse(e.get("since", versions[0])))
 
 
 def _has(values: dict, path: tuple) -> bool:

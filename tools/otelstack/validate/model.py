@@ -232,7 +232,7 @@ class ChartCollector(Collector):
         return {"service": self.service} if self.service else {}
 
     def written(self, path: Path) -> bool:
-        return self.config is not None and self.config.location(path) != self.defaults_at
+        return self.config is not None and self.config.key_location(path) != self.defaults_at
 
     def receiver_ports(self) -> list[wiring.ReceiverPort]:
         from otelstack import collectorchart
