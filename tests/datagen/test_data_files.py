@@ -80,7 +80,7 @@ SHAPES = {
     "collector/chart.yaml": {"type": "object", "required": ["chart", "versions", "config", "ports", "presets", "presetOrder", "service"],
                              "properties": {"versions": {"type": "array", "items": VERSION, "minItems": 1},
                                             "config": RANGED, "ports": RANGED, "presetOrder": RANGED,
-                                            "presets": {"type": "object", "additionalProperties": RANGED},
+                                            "presets": {"type": "object", "additionalProperties": RANGED}, "presetsNotRendered": RANGED,
                                             "service": {"type": "object", "required": ["name", "inDaemonsetMode", "withServiceDisabled",
                                                                                        "inDaemonsetModeWithServiceEnabled", "inDaemonsetModeWithIngress"],
                                                         "additionalProperties": RANGED, "properties": {"name": {"const": "fullname"}}}}},

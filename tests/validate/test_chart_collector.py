@@ -69,10 +69,11 @@ def test_a_preset_adds_its_components_and_prepends_to_the_pipelines_keeping_posi
     assert "extract" in k8sattributes  # and the preset's other settings stay
 
 
-def test_a_disabled_or_unknown_preset_adds_nothing():
-    for switch in ("false", "'${ENABLED}'"):
-        config = collectorchart.effective_config(VERSION, values(f"presets:\n  kubernetesAttributes:\n    enabled: {switch}\n"), WHERE)
-        assert "k8sattributes" not in config.data["processors"]
+def test_a_disabled_preset_adds_nothing_and_an_unknown_one_leaves_the_config_unknown():
+    config = collectorchart.effective_config(VERSION, values("presets:\n  kubernetesAttributes:\n    enabled: false\n"), WHERE)
+    assert "k8sattributes" not in config.data["processors"]
+    unknown = Located({"presets": {"kubernetesAttributes": {"enabled": Unknown("var.k8s")}}}, "main.tf")
+    assert collectorchart.effective_config(VERSION, unknown, WHERE) is None
 
 
 def test_alternate_config_replaces_the_default_config():

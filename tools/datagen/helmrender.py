@@ -81,7 +81,8 @@ def render_all(repo: UpstreamRepo, blobs: dict[str, str], chart_path: str, rende
                                     capture_output=True, text=True, check=False)
             found: list[dict] | str
             if result.returncode != 0:
-                found = (result.stderr.strip().splitlines() or ["helm failed"])[-1]
+                lines = result.stderr.strip().splitlines()
+                found = next((line for line in lines if line.startswith("Error")), lines[-1] if lines else "helm failed")
             else:
                 found = [doc for doc in yaml.load_all(result.stdout, Loader=_LOADER) if isinstance(doc, dict)]
             cached.parent.mkdir(parents=True, exist_ok=True)

@@ -101,8 +101,11 @@ def effective_config(chart_version: str, values: Located | None, where: Location
         config = merged_values(at(data["config"], chart_version), values, "config", where)
     if not isinstance(config.data, dict):
         return None
-    for preset in at(data["presetOrder"], chart_version) or ():
+    unknown = at(data.get("presetsNotRendered"), chart_version) or {}
+    for preset in list(at(data["presetOrder"], chart_version) or ()) + sorted(unknown):
         switch = values.get(("presets", *preset.split("."), "enabled")) if values is not None else None
+        if is_unknown(switch) or (switch is True and preset in unknown):
+            return None  # what the configuration becomes is not known: the collector rules do not judge it
         additions = at(data["presets"].get(preset), chart_version)
         if switch is True and additions:
             _apply_preset(config, additions, where)

@@ -14,11 +14,11 @@ import copy
 import json
 import re
 
-from datagen import DataFile, helmrender, ranges
+from datagen import DataFile, hand, helmrender, ranges
 from datagen.sources import _otel_chart
 from datagen.upstream import UpstreamError, UpstreamRepo
 
-VERSION = 3
+VERSION = 4
 REPOSITORIES = ("open-telemetry/opentelemetry-helm-charts",)
 HAND = ("charts.yaml",)
 CHART = "opentelemetry-collector"
@@ -50,7 +50,8 @@ a release's effective configuration is this merged with the values' `config` as 
 `presets.<preset>`: what enabling it (its other settings at their defaults) adds: `components`
 (merged under the configuration's own: the configuration wins) and `pipelines.<name>.<list>`
 (`prepend`/`append`: ids put before/after the list's own, once each; `create`: the lists of a
-pipeline the default configuration does not have); `presetOrder`: the order the chart applies them in.
+pipeline the default configuration does not have); `presetOrder`: the order the chart applies them in;
+`presetsNotRendered`: presets the chart refuses to render (with why), whose additions are not known.
 `ports`: the default `ports` values; the chart's Service (`service.name`: the chart's fullname
 helper, in `namespaceOverride` or the release namespace) offers each enabled entry as port
 `servicePort` -> `containerPort`, with its `protocol` and `appProtocol`. Whether it exists, each
@@ -93,6 +94,7 @@ def collector(repo: UpstreamRepo) -> dict:
         "ports": _ranged([f["ports"] for f in facts], versions),
         "presets": {name: _ranged([(f["presets"].get(name) if f else None) for f in facts], versions) for name in presets},
         "presetOrder": _ranged([f["presetOrder"] for f in facts], versions),
+        "presetsNotRendered": _ranged([f["presetsNotRendered"] or None for f in facts], versions),
         "service": {"name": "fullname", **{key: _ranged([f["service"][key] for f in facts], versions)
                                            for key in ("inDaemonsetMode", *SERVICE_SWITCHES)}},
     }
@@ -105,7 +107,9 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
     units = _preset_units(values.get("presets") or {})
     renders = [helmrender.Render("base", REQUIRED), helmrender.Render("daemonset", dict(REQUIRED, mode="daemonset"))]
     renders += [helmrender.Render(name, _merge(REQUIRED, extra)) for name, extra in SERVICE_SWITCHES.items()]
-    renders += [helmrender.Render(f"preset:{'.'.join(unit)}", _merge(REQUIRED, {"presets": _enable(unit)})) for unit in units]
+    needs = hand("charts.yaml")[CHART].get("presetRenderValues") or {}
+    renders += [helmrender.Render(f"preset:{'.'.join(unit)}", _merge(_merge(REQUIRED, needs.get(".".join(unit)) or {}), {"presets": _enable(unit)}))
+                for unit in units]
     rendered = helmrender.render_all(repo, blobs, PATH, renders)
     base = rendered["base"]
     if isinstance(base, str):
@@ -119,13 +123,13 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
     ports = values.get("ports") or {}
     _check_ports(tag, ports, service)
     switches = {name: _has_service(rendered[name]) for name in SERVICE_SWITCHES}
-    presets = {}
+    presets, unrendered = {}, {}
     for unit in units:
         found = rendered[f"preset:{'.'.join(unit)}"]
-        if isinstance(found, str):
-            continue  # this preset does not render in deployment mode at this version
-        preset_config = _relay(found)
-        if preset_config is not None:
+        preset_config = None if isinstance(found, str) else _relay(found)
+        if preset_config is None:  # the chart refuses it with these values: say so, the validator cannot know what it adds
+            unrendered[".".join(unit)] = found if isinstance(found, str) else "no relay ConfigMap"
+        else:
             presets[".".join(unit)] = _additions(config, preset_config)
     text = "\n".join(repo.blob(b) for p, b in sorted(blobs.items()) if p.endswith(".tpl"))
     order = sorted(presets, key=lambda name: (_first_use(text, name), name))
@@ -134,6 +138,7 @@ def _facts(repo: UpstreamRepo, tag: str, blobs: dict[str, str]) -> dict:
         "ports": ports,
         "presets": presets,
         "presetOrder": order,
+        "presetsNotRendered": unrendered,
         "service": {"inDaemonsetMode": _has_service(rendered["daemonset"]), **switches},
     }
 

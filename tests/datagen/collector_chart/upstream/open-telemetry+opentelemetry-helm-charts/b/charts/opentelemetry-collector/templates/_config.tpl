@@ -11,6 +11,11 @@
 {{- $_ := set $logs "receivers" (append $logs.receivers "filelog") }}
 {{- $_ := set $config.service.pipelines "logs" $logs }}
 {{- end }}
+{{- if .Values.presets.profiling.enabled }}
+{{- if ne .Values.image.repository "fixture/profiler" }}{{ fail "the profiling preset needs the profiler image" }}{{ end }}
+{{- $_ := set $config.receivers "profiling" dict }}
+{{- end }}
+{{- if .Values.presets.broken.enabled }}{{ fail "this preset never renders" }}{{ end }}
 {{- toYaml $config }}
 {{- end }}
 
