@@ -159,3 +159,8 @@ def test_a_helm_release_of_the_chart_is_a_collector_named_after_its_release():
     assert collector.config.location(("receivers", "otlp")) == Location("main.tf", 4, 3)  # the chart's default: at the version
     source.values_unknown = True
     assert chart_collectors(app) == []  # values known only at apply time: not a collector otelstack can describe
+
+
+def test_a_configmap_made_elsewhere_leaves_the_config_unknown():
+    for own in ("configMap: {create: false}\n", "configMap: {existingName: my-collector-config}\n"):
+        assert collectorchart.effective_config(VERSION, values(own), WHERE) is None

@@ -94,6 +94,9 @@ def merged_values(chart_default: Any, values: Located | None, key: str, where: L
 def effective_config(chart_version: str, values: Located | None, where: Location) -> Located | None:
     """The collector configuration a release runs: defaults + values' config + enabled presets."""
     data = facts()
+    own_map = values.get(("configMap",)) if values is not None else None
+    if isinstance(own_map, dict) and (own_map.get("create") is False or own_map.get("existingName")) or is_unknown(own_map):
+        return None  # the collector reads a ConfigMap made elsewhere: its configuration is not in these values
     alternate = values.get(("alternateConfig",)) if values is not None else None
     if isinstance(alternate, dict) and alternate:  # the chart writes it instead of config (newer charts)
         config = merged_values({}, values, "alternateConfig", where)

@@ -30,10 +30,10 @@ def _collector(app: Application, source: AppSource) -> ChartCollector | None:
     namespace = _value(values, "namespaceOverride") if _key_exists(knowledge, ("namespaceOverride",), version) else None
     namespace = namespace or app.destination_namespace
     config = collectorchart.effective_config(version, values, where)
-    service = None
-    if isinstance(release, str) and collectorchart.has_service(version, mode, values):
+    ports = collectorchart.service_ports(version, values, where)
+    service = None  # no Service, or none otelstack can describe (its name or ports only known at apply time)
+    if isinstance(release, str) and ports is not None and collectorchart.has_service(version, mode, values):
         service = collectorchart.service_name(release, values)
-    ports = collectorchart.service_ports(version, values, where) or []
     view = Located({"kind": "OpenTelemetryCollector (opentelemetry-collector chart)",
                     "metadata": {"name": release, "namespace": namespace},
                     "spec": {"mode": mode, "image": _image(knowledge, version, values)}}, app.file.path)
@@ -41,7 +41,8 @@ def _collector(app: Application, source: AppSource) -> ChartCollector | None:
                            ("spec", "mode"): _where(values, ("mode",), where),
                            ("spec", "image"): _where(values, ("image",), where)})
     obj = KubeObject(view, app.file, 0, [app])
-    return ChartCollector(obj, config, app=app, source=source, chart_version=version, service=service, ports=ports, defaults_at=where)
+    return ChartCollector(obj, config, app=app, source=source, chart_version=version, service=service, ports=ports or [],
+                          defaults_at=where)
 
 
 def _value(values: Located | None, *path: str) -> Any:
