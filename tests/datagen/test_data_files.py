@@ -20,12 +20,6 @@ from datagen import FRAMEWORK_VERSION, SOURCES, source  # noqa: E402
 DATA = REPO / "tools" / "otelstack" / "data"
 # otelstack's own files, not knowledge about upstream components
 NOT_GENERATED = {"schemas/stack.schema.json", "smoke/kind-config.yaml", "default-stack.yaml",
-                 # Argo CD's CRDs are still hand-trimmed (argoproj/argo-cd is not fetched)
-                 "schemas/crds/argoproj.io-v1alpha1-Application.yaml", "schemas/crds/argoproj.io-v1alpha1-ApplicationSet.yaml",
-                 # written by hand in other branches of this round, to be generated (datagen sources for the action
-                 # repos, the grafana-community and prometheus-community charts, the operator chart's hook annotations)
-                 "actions.yaml", "charts/tempo.yaml", "charts/grafana.yaml", "charts/prometheus.yaml",
-                 "charts/opentelemetry-operator.webhook-certificate.yaml",
                  # how otelstack reads the hashicorp/kubernetes provider's typed resources (block -> field names)
                  "terraform/kubernetes_typed.yaml"}
 NOT_GENERATED_DIRS: tuple[str, ...] = ()
@@ -33,6 +27,8 @@ NOT_GENERATED_DIRS: tuple[str, ...] = ()
 VERSION = {"type": "string", "pattern": r"^v?\d+\.\d+\.\d+"}
 VERSIONED = {"anyOf": [{"not": {"type": "array"}}, {"type": "array", "items": {
     "type": "object", "required": ["value", "since", "until"], "properties": {"since": VERSION, "until": VERSION}}}]}
+RANGED = {"type": "array", "items": {"type": "object", "required": ["value"], "additionalProperties": False,
+                                     "properties": {"value": {}, "since": VERSION, "until": VERSION}}}
 CONFIG_NODE = {
     "type": "object",
     "properties": {
@@ -74,17 +70,30 @@ CHART = {"type": "object", "required": ["chart", "title", "sources", "valuesSche
 CRD_SCHEMA = {"type": "object", "required": ["$schema", "type", "properties"],
               "properties": {"properties": {"type": "object", "required": ["apiVersion", "kind", "metadata", "spec"]}}}
 SHAPES = {
+    "actions.yaml": {"type": "object", "required": ["actions"], "properties": {"actions": {"type": "object", "additionalProperties": {
+        "type": "object", "required": ["tag", "sha", "runtime"], "additionalProperties": False,
+        "properties": {"tag": VERSION, "sha": {"type": "string", "pattern": "^[0-9a-f]{40}$"}, "runtime": {"type": "string"}}}}}},
     "schemas/crds/opentelemetry.io-*.yaml": CRD_SCHEMA,
+    "schemas/crds/argoproj.io-*.yaml": CRD_SCHEMA,
     "charts/*.yaml": CHART,
-    "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components", "receiverPorts"], "properties": {
+    "collector/components.yaml": {"type": "object", "required": ["releases", "images", "components"], "properties": {
         "releases": {"type": "array", "items": VERSION, "minItems": 1},
         "components": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "object"}}}}},
+    "collector/chart.yaml": {"type": "object", "required": ["chart", "versions", "config", "ports", "presets", "presetOrder", "service"],
+                             "properties": {"versions": {"type": "array", "items": VERSION, "minItems": 1},
+                                            "config": RANGED, "ports": RANGED, "presetOrder": RANGED,
+                                            "presets": {"type": "object", "additionalProperties": RANGED}, "presetsNotRendered": RANGED,
+                                            "service": {"type": "object", "required": ["name", "inDaemonsetMode", "withServiceDisabled",
+                                                                                       "inDaemonsetModeWithServiceEnabled", "inDaemonsetModeWithIngress"],
+                                                        "additionalProperties": RANGED, "properties": {"name": {"const": "fullname"}}}}},
     "collector/config.yaml": {"type": "object", "required": ["versions", "components"], "$defs": {"node": CONFIG_NODE},
                               "properties": {"components": {"type": "object", "additionalProperties": {
                                   "type": "object", "additionalProperties": {"$ref": "#/$defs/node"}}}}},
     "beyla/config.yaml": {"type": "object", "required": ["config", "precedence"], "$defs": {"node": CONFIG_NODE},
                           "properties": {"config": {"$ref": "#/$defs/node"}}},
     "beyla/releases.yaml": {"type": "object", "required": ["versions"], "properties": {"versions": {"type": "array", "items": VERSION}}},
+    "operator/receiver-ports.yaml": {"type": "object", "required": ["receiverPorts"], "properties": {"receiverPorts": {
+        "type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "object", "required": ["port", "name"]}}}}},
     "operator/defaults.yaml": {"type": "object", "required": ["releases", "images"], "properties": {
         "releases": {"type": "object", "additionalProperties": {"type": "object", "required": ["collector"]}}}},
     "terraform/argocd-provider.yaml": {"type": "object", "required": ["versions", "resources", "definitions"], "$defs": {"tf": TF_NODE},

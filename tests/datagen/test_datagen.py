@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 import datagen  # noqa: E402
 from datagen import SOURCES, render, source  # noqa: E402
-from datagen.upstream import UpstreamRepo  # noqa: E402
+from datagen.upstream import UpstreamError, UpstreamRepo  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FIXED = {"GIT_AUTHOR_NAME": "fixture", "GIT_AUTHOR_EMAIL": "fixture@example.invalid", "GIT_COMMITTER_NAME": "fixture",
@@ -67,10 +67,11 @@ def fixtures() -> list[str]:
     return sorted(p.name for p in HERE.iterdir() if (p / "expected").is_dir())
 
 
-def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_dir: Path | None = None) -> dict[str, str]:
     module = source(name)
     folder = HERE / name
-    monkeypatch.setattr(datagen, "HAND_DIR", folder / "hand")
+    monkeypatch.setattr(datagen, "HAND_DIR", hand_dir or folder / "hand")
+    monkeypatch.setenv("DATAGEN_CACHE", str(tmp_path / "cache"))  # charts are rendered with helm, not taken from a cache
     repos = []
     for repository in module.REPOSITORIES:
         history = folder / "upstream" / repository.replace("/", "+")
@@ -106,3 +107,19 @@ def test_regeneration_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Monk
     first = generate("collector_releases", tmp_path / "one", monkeypatch)
     second = generate("collector_releases", tmp_path / "two", monkeypatch)
     assert first == second and first
+
+
+@pytest.mark.parametrize("pin, refused", [
+    ({"major": "v6"}, "actions/checkout: v7 is released, the pin is v6"),
+    ({"major": "v6", "holdBack": "fixture"}, "actions/checkout v6.1.0 runs on 'node20', not 'node24'"),
+])
+def test_action_pins_are_current_majors_on_the_required_runtime(pin: dict, refused: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    hand_dir = tmp_path / "hand"
+    hand_dir.mkdir()
+    known = yaml.safe_load((HERE / "actions" / "hand" / "actions.yaml").read_text())
+    known["actions"]["actions/checkout"] = pin
+    (hand_dir / "actions.yaml").write_text(yaml.safe_dump(known))
+    with pytest.raises(UpstreamError) as raised:
+        generate("actions", tmp_path, monkeypatch, hand_dir)
+    assert str(raised.value).startswith(refused)

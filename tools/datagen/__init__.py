@@ -36,6 +36,11 @@ SOURCES = (
     "operator",
     "argocd_provider",
     "cert_manager",
+    "actions",
+    "argocd",
+    "tempo_chart",
+    "grafana_chart",
+    "prometheus_chart",
 )
 
 

@@ -252,25 +252,7 @@ def default_ranges(snapshots: list[Snapshot], dotted: str) -> list[dict]:
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         values.append(node)
-    out = []
-    for run in _runs(values, versions):
-        entry = {"value": run["value"]}
-        if run["since"] != versions[0]:
-            entry["since"] = run["since"]
-        if run["until"] != versions[-1]:
-            entry["until"] = run["until"]
-        out.append(entry)
-    return out
-
-
-def _runs(values: list, versions: list[str]) -> list[dict]:
-    runs: list[dict] = []
-    for version, value in zip(versions, values):
-        if runs and runs[-1]["value"] == value:
-            runs[-1]["until"] = version
-        else:
-            runs.append({"value": value, "since": version, "until": version})
-    return runs
+    return ranges.runs(values, versions)
 
 
 def chart_data(chart: str, known: dict, snapshots: list[Snapshot]) -> dict:

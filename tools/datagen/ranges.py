@@ -83,3 +83,25 @@ def versioned(values: list[Any], versions: list[str], key: Callable[[Any], Any] 
 def _after(versions: list[str], version: str) -> str | None:
     index = versions.index(version)
     return versions[index + 1] if index + 1 < len(versions) else None
+
+
+def runs(values: list[Any], versions: list[str], skip_none: bool = False) -> list[dict]:
+    """Consecutive versions with an equal value as [{value, since?, until?}], oldest first; the
+    bounds at the ends of `versions` are left out. With `skip_none`, None means absent (a gap)."""
+    out: list[dict] = []
+    previous = None
+    for index, (version, value) in enumerate(zip(versions, values)):
+        if skip_none and value is None:
+            previous = None
+            continue
+        if previous is not None and out[-1]["value"] == value:
+            out[-1]["until"] = version
+        else:
+            out.append({"value": value, "since": version, "until": version})
+        previous = index
+    for entry in out:
+        if entry["since"] == versions[0]:
+            del entry["since"]
+        if entry["until"] == versions[-1]:
+            del entry["until"]
+    return out

@@ -139,11 +139,18 @@ class ChartKnowledge:
 
 
 @lru_cache(maxsize=None)
+def _chart(file: str) -> ChartKnowledge:
+    return ChartKnowledge(resources.data_yaml("charts", file))
+
+
 def all_charts() -> tuple[ChartKnowledge, ...]:
-    return tuple(ChartKnowledge(resources.data_yaml("charts", name)) for name in CHART_FILES)
+    return tuple(_chart(name) for name in CHART_FILES)
 
 
 def by_name(name: str) -> ChartKnowledge:
+    """A chart's knowledge; each data file is named after its chart, so only that one is read."""
+    if f"{name}.yaml" in CHART_FILES and _chart(f"{name}.yaml").name == name:
+        return _chart(f"{name}.yaml")
     for chart in all_charts():
         if chart.name == name:
             return chart
@@ -158,12 +165,14 @@ def _same_repo(a, b) -> bool:
 
 
 def identify(repo_url: Any, chart: Any = None, path: Any = None) -> ChartKnowledge | None:
-    """The chart an Argo CD source deploys, from a Helm repo + chart name or a git repo + path."""
-    for known in all_charts():
-        if isinstance(chart, str) and chart and chart == known.name and (
-            any(_same_repo(repo_url, r) for r in known.helm_repositories) or not isinstance(repo_url, str)
-        ):
+    """The chart an Argo CD source deploys, from a Helm repo + chart name or a git repo + path.
+    A chart name reads only that chart's data (Argo CD deploys the chart when a source names both)."""
+    if isinstance(chart, str) and chart and f"{chart}.yaml" in CHART_FILES:
+        known = _chart(f"{chart}.yaml")
+        if chart == known.name and (any(_same_repo(repo_url, r) for r in known.helm_repositories) or not isinstance(repo_url, str)):
             return known
-        if isinstance(path, str) and _same_repo(repo_url, known.git_repository) and path.strip("/") == (known.git_path or ""):
-            return known
+    if isinstance(path, str):
+        for known in all_charts():
+            if _same_repo(repo_url, known.git_repository) and path.strip("/") == (known.git_path or ""):
+                return known
     return None

@@ -69,17 +69,23 @@ def _expand_refs(node: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def crd_schemas() -> dict[str, dict]:
-    out = {}
-    for name in _CRD_FILES:
-        try:
-            raw = resources.data_yaml("schemas", "crds", f"{name}.yaml")
-        except FileNotFoundError:
-            continue
-        schema = _expand_refs(raw)
-        schema["$id"] = CRD_ID_PREFIX + name
-        out[name] = schema
-    return out
+def crd_schema(name: str) -> dict | None:
+    """One CRD's schema (data/schemas/crds/<name>.yaml), read when first asked for."""
+    if name not in _CRD_FILES:
+        return None
+    try:
+        raw = resources.data_yaml("schemas", "crds", f"{name}.yaml")
+    except FileNotFoundError:
+        return None
+    schema = _expand_refs(raw)
+    schema["$id"] = CRD_ID_PREFIX + name
+    return schema
+
+
+def crd_schemas(group: str | None = None) -> dict[str, dict]:
+    """The CRD schemas otelstack knows (of one API group: the only ones its schemas refer to)."""
+    names = [n for n in _CRD_FILES if group is None or n.startswith(group + "-")]
+    return {name: schema for name in names if (schema := crd_schema(name)) is not None}
 
 
 class SchemaStore:
@@ -93,7 +99,7 @@ class SchemaStore:
         self.version = kubernetes_version
         self.directory = os.path.join(_schema_root(), f"v{kubernetes_version}.0-local-strict")
         self._definitions: dict | None = None
-        self._registry: Any = None
+        self._registries: dict[str, Any] = {}  # CRD API group ("" for none) -> registry
         self._kinds: dict[tuple[str, str], KindSchema | None] = {}
 
     @property
@@ -105,20 +111,26 @@ class SchemaStore:
 
     @property
     def registry(self) -> Any:
-        if self._registry is None:
+        """A registry with the Kubernetes definitions (any of them has those)."""
+        return next(iter(self._registries.values())) if self._registries else self.registry_for("")
+
+    def registry_for(self, group: str) -> Any:
+        """The Kubernetes definitions and the CRD schemas of one API group, built once per group:
+        a tree without Argo CD objects never reads Argo CD's schemas."""
+        if group not in self._registries:
             import jsonschema_rs
 
             entries = [(DEFINITIONS_ID, self.definitions)]
-            entries += [(schema["$id"], schema) for schema in crd_schemas().values()]
-            self._registry = jsonschema_rs.Registry(entries)
-        return self._registry
+            entries += [(schema["$id"], schema) for schema in crd_schemas(group).values()] if group else []
+            self._registries[group] = jsonschema_rs.Registry(entries)
+        return self._registries[group]
 
     def resolve(self, ref: str) -> Any:
         base, _, fragment = ref.partition("#")
         if base.endswith("/api/_definitions.json"):
             doc: Any = self.definitions
         elif base.startswith(CRD_ID_PREFIX):
-            doc = crd_schemas().get(base[len(CRD_ID_PREFIX):], {})
+            doc = crd_schema(base[len(CRD_ID_PREFIX):]) or {}
         else:
             return {}
         for part in fragment.strip("/").split("/") if fragment else []:
@@ -133,7 +145,7 @@ class SchemaStore:
 
     def _load(self, api_version: str, kind: str) -> KindSchema | None:
         group, _, version = api_version.rpartition("/")
-        crd = crd_schemas().get(f"{group}-{version}-{kind}")
+        crd = crd_schema(f"{group}-{version}-{kind}")
         if crd is not None:
             schema = crd
         else:
@@ -144,7 +156,7 @@ class SchemaStore:
             with open(path, encoding="utf-8") as handle:
                 schema = json.load(handle)
             schema = _absolute_refs(schema)
-        validator = schemacheck.compile_schema(schema, self.registry)
+        validator = schemacheck.compile_schema(schema, self.registry_for(group) if crd is not None else self.registry)
         return KindSchema(validator, schema, self.resolve)
 
     def definition_schema(self, name: str) -> KindSchema:

@@ -96,7 +96,7 @@ def receiver_ports(config: Any) -> list[ReceiverPort]:
         return []
     receivers = config.get("receivers") if isinstance(config.get("receivers"), dict) else {}
     used = _used_receivers(config)
-    known = resources.data_yaml("collector", "components.yaml")["receiverPorts"]
+    known = resources.data_yaml("operator", "receiver-ports.yaml")["receiverPorts"]
     ports: list[ReceiverPort] = []
     for component_id in sorted(used):
         settings = receivers.get(component_id)

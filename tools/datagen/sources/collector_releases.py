@@ -15,7 +15,7 @@ import yaml
 from datagen import DataFile, hand, ranges
 from datagen.upstream import UpstreamRepo
 
-VERSION = 1
+VERSION = 2
 REPOSITORIES = ("open-telemetry/opentelemetry-collector-releases", "open-telemetry/opentelemetry-collector")
 HAND = ("collector.yaml",)
 OUTPUT = "collector/components.yaml"
@@ -32,7 +32,7 @@ components.<section>.<type>.<distribution>: {since, removed?} (or a list of them
 release with it and the first release without it. `deprecated`: first release whose metadata marks
 the type deprecated (coverage starts at the first release listed: it may be older);
 `replacement`/`note`: what to use instead (hand knowledge). `images` maps image repositories to a
-distribution; `receiverPorts` is what the operator derives Service ports from."""
+distribution."""
 
 
 def generate(releases: UpstreamRepo, core: UpstreamRepo) -> dict[str, DataFile]:
@@ -83,7 +83,6 @@ def generate(releases: UpstreamRepo, core: UpstreamRepo) -> dict[str, DataFile]:
         "distributions": sorted(known["distributions"]),
         "images": known["images"],
         "components": components,
-        "receiverPorts": known["receiverPorts"],
     }
     return {OUTPUT: DataFile(data, HEADER)}
 

@@ -15,10 +15,10 @@ import re
 
 import yaml
 
-from datagen import DataFile, hand, ranges
+from datagen import DataFile, crdschema, hand, ranges, receiverports
 from datagen.upstream import UpstreamRepo
 
-VERSION = 1
+VERSION = 3
 REPOSITORIES = ("open-telemetry/opentelemetry-operator",)
 HAND = ("crds.yaml",)
 CRDS = {  # data file name -> (CRD file in the repository, API version)
@@ -43,6 +43,12 @@ release runs by default (its versions.txt; `collector` is the default collector 
 `images.<component>`: the default image repository (the tag is the component version), and
 `protocols.<language>`: the OTEL_EXPORTER_OTLP_PROTOCOL the operator injects when the container
 sets none; both as ranges of operator releases ({value, since, until} where they changed)."""
+PORTS_HEADER = """\
+The Service ports the OpenTelemetry Operator opens for a collector's receivers, from its receiver
+parser registry (internal/components/receivers) at every release from {first}.
+`receiverPorts.<receiver type>.<protocol>` ("" for single-port receivers): the port for a receiver
+used in a pipeline whose endpoint names none, as in the newest release that has it; `until`: the
+last release that did. Receivers not listed get a port only from their endpoint."""
 
 
 def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
@@ -73,7 +79,9 @@ def generate(repo: UpstreamRepo) -> dict[str, DataFile]:
         "images": {name: ranges.versioned(values, versions) for name, values in sorted(images.items())},
         "protocols": {name: ranges.versioned(values, versions) for name, values in sorted(protocols.items())},
     }
-    out = {"operator/defaults.yaml": DataFile(data, HEADER)}
+    ports, first = _receiver_ports(repo, tags)
+    out = {"operator/defaults.yaml": DataFile(data, HEADER),
+           "operator/receiver-ports.yaml": DataFile({"receiverPorts": ports}, PORTS_HEADER.format(first=first))}
     out.update(_crds(repo, tags[-1]))
     return out
 
@@ -86,59 +94,31 @@ def _crds(repo: UpstreamRepo, newest: tuple[str, str]) -> dict[str, DataFile]:
         crd = yaml.safe_load(repo.show(tag, path) or "null")
         if not isinstance(crd, dict):
             raise ValueError(f"{path} is missing at {tag}")
-        schema = next(v["schema"]["openAPIV3Schema"] for v in crd["spec"]["versions"] if v["name"] == api_version)
         refs = dict(known.get(name, {}))
-        converted = _json_schema(schema["properties"]["spec"], "spec", refs)
+        document = crdschema.document(crd, api_version, refs)
         unused = sorted(refs)
         if unused:
             raise ValueError(f"hand/crds.yaml names fields {name} does not have at {tag}: {', '.join(unused)}")
-        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
-        document = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["apiVersion", "kind", "metadata"] + (["spec"] if converted.get("required") else []),
-            "properties": {
-                "apiVersion": {"const": f"{group}/{api_version}"},
-                "kind": {"const": kind},
-                "metadata": {"$ref": "k8s:io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-                "spec": converted,
-                "status": {"type": "object"},
-            },
-        }
-        header = CRD_HEADER.format(kind=kind, group=group, version=api_version, operator=version)
+        header = CRD_HEADER.format(kind=crd["spec"]["names"]["kind"], group=crd["spec"]["group"], version=api_version, operator=version)
         out[f"schemas/crds/{name}.yaml"] = DataFile(document, header)
     return out
 
 
-def _json_schema(node: dict, path: str, refs: dict) -> dict:
-    """An OpenAPI v3 (structural) CRD schema node as JSON schema; `refs` entries are consumed."""
-    if path in refs:
-        return {"$ref": "k8s:" + refs.pop(path)}
-    out: dict = {}
-    if node.get("x-kubernetes-int-or-string"):
-        out["type"] = ["integer", "string", "null"]
-    elif "enum" in node:
-        out["type"] = node["type"]
-        out["enum"] = list(node["enum"])
-    elif node.get("type"):
-        out["type"] = [node["type"], "null"]  # the API server prunes nulls of non-nullable fields
-    for key in ("minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength"):
-        if key in node:
-            out[key] = node[key]
-    properties = node.get("properties")
-    if properties:
-        out["properties"] = {name: _json_schema(child, f"{path}.{name}", refs) for name, child in sorted(properties.items())}
-        if not node.get("x-kubernetes-preserve-unknown-fields"):
-            out["additionalProperties"] = False
-        required = [r for r in node.get("required", []) if "default" not in properties.get(r, {})]
-        if required:
-            out["required"] = required
-    elif isinstance(node.get("additionalProperties"), dict):
-        out["additionalProperties"] = _json_schema(node["additionalProperties"], f"{path}.*", refs)
-    if isinstance(node.get("items"), dict):
-        out["items"] = _json_schema(node["items"], f"{path}[]", refs)
-    return out
+def _receiver_ports(repo: UpstreamRepo, tags: list[tuple[str, str]]) -> tuple[dict, str]:
+    found: dict[str, dict[str, dict]] = {}
+    newest, first = tags[-1][0], ""
+    for version, tag in reversed(tags):  # newest first: the newest release that has a port describes it
+        registry = repo.show(tag, receiverports.REGISTRY)
+        if registry is None:
+            continue
+        first = version
+        for receiver, ports in receiverports.parse(registry, repo.show(tag, receiverports.CONSTANTS) or "").items():
+            for protocol, entry in ports.items():
+                if protocol not in found.setdefault(receiver, {}):
+                    found[receiver][protocol] = entry if version == newest else dict(entry, until=version)
+    if not found:
+        raise ValueError(f"no receiver parser registry ({receiverports.REGISTRY}) at any release")
+    return found, first
 
 
 def _short(name: str) -> str:

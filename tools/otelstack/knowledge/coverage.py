@@ -50,6 +50,7 @@ def coverage() -> list[Coverage]:
     provider = resources.data_yaml("terraform", "argocd-provider.yaml")
     for subject, parts, key in (
         ("collector core component settings", ("collector", "config.yaml"), "versions"),
+        ("OpenTelemetry Collector chart as a collector (config, presets, Service)", ("collector", "chart.yaml"), "versions"),
         ("Beyla configuration", ("beyla", "releases.yaml"), "versions"),
         ("OpenTelemetry Operator defaults", ("operator", "defaults.yaml"), "releases"),
         (f"argoproj-labs/argocd provider ({len(provider['resources'])} resources)", ("terraform", "argocd-provider.yaml"), "versions"),

@@ -203,6 +203,44 @@ class Collector:
             return f"{self.name}.{self.namespace}"
         return f"{self.name} (namespace not known)"
 
+    # The image: where the resource names it, and whether the operator picks one when it does not.
+    image_field = "spec.image"
+    operator_chooses_image = True
+
+    def written(self, path: Path) -> bool:
+        """Whether the configuration at `path` is written in the tree (not a chart's default)."""
+        return True
+
+
+@dataclass(eq=False)
+class ChartCollector(Collector):
+    """A collector deployed with the opentelemetry-collector Helm chart (an Argo CD Helm source or a
+    helm_release): `config` is the chart's configuration for that chart version merged with the
+    values (otelstack.collectorchart), `obj` a view of the release as a collector resource (its
+    name, namespace, image and mode, at the lines of the application and values that set them), and
+    its Service the one the chart creates (the chart's fullname), with the chart's ports."""
+
+    app: Application | None = None
+    source: AppSource | None = None
+    chart_version: str = ""
+    service: str | None = None  # None: the chart creates no Service (or its name is known only at apply time)
+    ports: list = field(default_factory=list)  # otelstack.collectorchart.ServicePort
+    defaults_at: Location | None = None  # where the chart's own configuration is shown: the line choosing the chart version
+
+    image_field = "image.repository/image.tag"
+    operator_chooses_image = False
+
+    def service_names(self) -> dict[str, str]:
+        return {"service": self.service} if self.service else {}
+
+    def written(self, path: Path) -> bool:
+        return self.config is not None and self.config.key_location(path) != self.defaults_at
+
+    def receiver_ports(self) -> list[wiring.ReceiverPort]:
+        from otelstack import collectorchart
+
+        return collectorchart.receiver_ports(self.config.data if self.config else None, self.ports)
+
 
 @dataclass(eq=False)
 class TerraformResource(DocumentView):

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from otelstack.errors import OtelstackError
 from otelstack.source import Located, Location, shown
 from otelstack.validate.finding import Problem
+from otelstack.validate.chart_collectors import chart_collectors
 from otelstack.validate.loaders.discover import Discovery, Input, Skipped
 from otelstack.validate.model import (
     Application,
@@ -240,6 +241,9 @@ class Loader:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 config = self.guard(obj.doc.location(), "reading the collector configuration", self._collector_config, obj)
                 platform.collectors.append(Collector(obj, config))
+        for app in platform.applications:  # releases of the opentelemetry-collector chart are collectors too
+            if any(source.knowledge is not None and source.knowledge.name == "opentelemetry-collector" for source in app.sources):
+                platform.collectors += self.guard(app.loc(), f"reading the collector chart of {shown(app.label)}", chart_collectors, app) or []
 
     def _link_app(self, app: Application, by_dir: dict[str, list[KubeObject]]) -> None:
         for source in app.sources:

@@ -47,12 +47,15 @@ def _collector_image(ctx: Context, collector: Collector) -> CollectorImage:
     data = components()
     own = collector.spec.get("image")
     where = collector.obj.doc.location(("spec", "image")) if own else collector.obj.doc.location(("metadata", "name"))
-    operator = _operator_of(ctx, collector)
+    field = collector.image_field
+    operator = _operator_of(ctx, collector) if collector.operator_chooses_image else None
     if is_unknown(own):
-        return CollectorImage(None, None, None, None, "spec.image", "spec.image is only known at apply time", where)
+        return CollectorImage(None, None, None, None, field, f"{field} is only known at apply time", where)
     if isinstance(own, str) and own.strip():
         repository, tag, digest = _split(own.strip())
-        how = "spec.image"
+        how = field
+    elif not collector.operator_chooses_image:
+        return CollectorImage(None, None, None, None, field, f"{field} is not set", where)
     elif operator is not None:
         repository, tag, how = _operator_image(operator)
         digest = False

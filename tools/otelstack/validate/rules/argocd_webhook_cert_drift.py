@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from otelstack import resources, versions
+from otelstack import charts, versions
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.model import Application, AppSource
@@ -65,7 +65,7 @@ class CertificateSetup:
 
 @lru_cache(maxsize=1)
 def _hook_ranges() -> list[dict]:
-    return resources.data_yaml("charts", "opentelemetry-operator.webhook-certificate.yaml")["secretIsHook"]
+    return charts.by_name("opentelemetry-operator").data["webhookCertificateSecret"]
 
 
 def secret_is_hook(version: str, values) -> bool | None:

@@ -1,7 +1,9 @@
 """Collector component defined but used in no pipeline (or extension not in service.extensions).
 
 Harmless to the collector (it ignores them), but usually a sign that a pipeline lost a
-component: a receiver nobody exports through, a processor that never runs.
+component: a receiver nobody exports through, a processor that never runs. Components only the
+opentelemetry-collector chart's default configuration defines are left alone: the values did not
+write them.
 
 Problematic:
     processors: {batch: {}, memory_limiter: {...}}
@@ -27,6 +29,6 @@ def check(ctx: Context):
         used |= {e for e in extensions if isinstance(e, str)} if isinstance(extensions, list) else set()
         for section in ("receivers", "processors", "exporters", "connectors", "extensions"):
             for name in defined(config, section):
-                if name not in used:
+                if name not in used and collector.written((section, name)):
                     where = "service.extensions" if section == "extensions" else "any pipeline"
                     yield Problem(config.key_location((section, name)), f"collector {collector.label}: {section[:-1]} {name!r} is defined but not used in {where}")

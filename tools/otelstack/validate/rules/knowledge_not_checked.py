@@ -36,7 +36,7 @@ def check(ctx: Context):
         image = collector_image(ctx, collector)
         if image.unchecked:
             yield Problem(image.location, f"collector {collector.label}: components not checked: {image.unchecked}",
-                          "set spec.image to a released collector image with its version tag" if not image.repository
+                          f"set {collector.image_field} to a released collector image with its version tag" if not image.repository
                           else "pin a collector release otelstack knows, or regenerate the data (make data)")
     reported: set[str] = set()
     for resource, address, raw, path in tf_resources(ctx):  # once per module directory

@@ -1,8 +1,11 @@
 """OTLP endpoint of Beyla or an Instrumentation that reaches no collector Service and receiver port.
 
 The operator names a collector's Services `<name>-collector` (and `-headless`, `-monitoring`), in the
-collector's namespace. An endpoint must name one of them, on a port a receiver of that collector
-opens; Beyla also refuses an endpoint without a scheme and host. A near miss names the right one.
+collector's namespace; the opentelemetry-collector chart names its Service after the release (its
+fullname: `<release>-opentelemetry-collector` unless the release name contains the chart name, or
+nameOverride/fullnameOverride say otherwise). An endpoint must name one of them, on a port a
+receiver of that collector opens; Beyla also refuses an endpoint without a scheme and host. A near
+miss names the right one.
 
 Problematic:
     env:
@@ -39,8 +42,9 @@ def check(ctx: Context):
             continue  # external, or a target the tree cannot tell about (wiring-not-checked says so)
         if resolution.collector is None:
             yield Problem(client.location,
-                          f"{client.what}: {resolution.target.host} is not a Service the operator creates for any collector in the tree "
-                          f"(a collector named N gets N-collector)", _did_you_mean(ctx, client, resolution, ""))
+                          f"{client.what}: {resolution.target.host} is not the Service of any collector in the tree "
+                          f"(the operator gives a collector named N the Service N-collector; the opentelemetry-collector chart, "
+                          f"<release>-opentelemetry-collector)", _did_you_mean(ctx, client, resolution, ""))
             continue
         if resolution.service_kind == "monitoring":
             yield Problem(client.location, f"{client.what}: {resolution.service} is the collector's monitoring Service (its own metrics), not OTLP",

@@ -1,0 +1,7 @@
+package components
+
+var (
+	GrpcProtocol = "grpc"
+	HttpProtocol = "http"
+	UnsetPort    int32
+)
