@@ -63,6 +63,17 @@ def test_one_unreadable_file_named_explicitly_is_a_usage_error(tmp_path: Path):
     assert result.err.splitlines()[0].endswith("deploy.sh: otelstack cannot read this file (unsupported file type (.sh))")
 
 
+def test_an_unreadable_file_named_beside_readable_ones_is_listed_not_read(tmp_path: Path):
+    (tmp_path / "collector.yaml.tpl").write_text("mode: ${MODE}\n")
+    (tmp_path / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n")
+    named = [str(tmp_path / "settings.yaml"), str(tmp_path / "collector.yaml.tpl")]
+    result = run_cli(["validate", *named, "--format", "json"])
+    payload = json.loads(result.out)
+    assert result.code == 0 and payload["summary"]["files"] == 1 and payload["findings"] == []
+    assert payload["skipped"] == [{"file": "collector.yaml.tpl", "reason": "a template: rendered by envsubst/templatefile before use"}]
+    assert run_cli(["validate", *named, "--strict"]).code == 1
+
+
 def test_two_paths_with_a_main_tf_each_keep_their_identity(tmp_path: Path):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()

@@ -228,3 +228,81 @@ def test_kubernetes_version_is_selectable(tmp_path: Path):
     assert validate([str(CASES / "reference")], Options(kubernetes_version="1.28")).findings
     result = run_cli(["validate", str(CASES / "reference"), "--kubernetes-version", "1.2"])
     assert result.code == 2 and "no schemas for Kubernetes 1.2" in result.err
+
+
+APPSET_TRACKING_HEAD = """\
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: exporter
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements:
+%s
+  template:
+    metadata:
+      name: "exporter-{{.cluster}}"
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example-org/cluster-exporter
+        targetRevision: HEAD
+        path: "exporters/{{.cluster}}"
+      destination:
+        server: "{{.url}}"
+        namespace: argocd
+"""
+
+
+def test_one_problem_of_every_generated_application_is_one_finding_naming_the_clusters(tmp_path: Path):
+    clusters = ["dev", "ops", "ovh", "prod", "vsl"]
+    elements = "\n".join(f"          - cluster: {c}\n            url: https://{c}.k8s.example.com" for c in clusters)
+    (tmp_path / "appset.yaml").write_text(APPSET_TRACKING_HEAD % elements)
+    report = validate([str(tmp_path)], Options(only={"argocd-unpinned-revision"}))
+    [finding] = report.findings
+    assert finding.line == 28 and finding.severity.value == "warning"
+    assert finding.message == ("applications exporter-dev, exporter-ops, exporter-ovh and 2 more: "
+                               "https://github.com/example-org/cluster-exporter is tracked at HEAD")
+    # a clusters generator names each application's cluster (the selector leaves out in-cluster, which has no Secret)
+    secrets = "".join(f"""---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {c}
+  namespace: argocd
+  labels: {{argocd.argoproj.io/secret-type: cluster}}
+stringData: {{name: {c}, server: https://{c}.k8s.example.com}}
+""" for c in clusters)
+    (tmp_path / "clusters.yaml").write_text(secrets)
+    (tmp_path / "appset.yaml").write_text((APPSET_TRACKING_HEAD % "").replace("    - list:\n        elements:\n\n", "    - clusters: {selector: {matchLabels: {argocd.argoproj.io/secret-type: cluster}}}\n")
+                                          .replace("{{.cluster}}", "{{.name}}").replace("{{.url}}", "{{.server}}"))
+    [by_cluster] = validate([str(tmp_path)], Options(only={"argocd-unpinned-revision"})).findings
+    assert by_cluster.message.startswith("applications exporter-dev, exporter-ops, exporter-ovh and 2 more (clusters dev, ops, ovh and 2 more): ")
+    (tmp_path / "clusters.yaml").write_text(secrets.split("---\n")[1])
+    [single] = validate([str(tmp_path)], Options(only={"argocd-unpinned-revision"})).findings
+    assert single.message.startswith("application exporter-dev (cluster dev): ")
+
+
+def test_a_check_that_cannot_decide_says_not_checked_as_info_whatever_its_severity(tmp_path: Path):
+    """operator-cert-manager is an error rule; with content otelstack cannot see in the tree it reports info."""
+    operator = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: operator, namespace: argocd}
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: otel}
+  source: {repoURL: https://open-telemetry.github.io/opentelemetry-helm-charts, chart: opentelemetry-operator, targetRevision: 0.74.0}
+"""
+    (tmp_path / "operator.yaml").write_text(operator)
+    [alone] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
+    assert alone.severity.value == "error"
+    (tmp_path / "platform.yaml").write_text(operator.replace("name: operator,", "name: cert-manager,").replace(
+        "source: {repoURL: https://open-telemetry.github.io/opentelemetry-helm-charts, chart: opentelemetry-operator, targetRevision: 0.74.0}",
+        "source: {repoURL: https://github.com/example-org/platform, path: cert-manager/base, targetRevision: v1.2.0}"))
+    [unseen] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
+    assert unseen.severity.value == "info"
+    assert "not checked: application cert-manager deploys cert-manager/base of another repository" in unseen.message

@@ -417,3 +417,137 @@ def test_dynamic_set_blocks_of_a_module_take_the_calls_map(tmp_path: Path):
     assert values.location(("manager", "collectorImage", "repository"))[:2] == ("env/main.tf", 4)
     report = validate([str(tmp_path)], Options(only={"operator-collector-image"}))
     assert report.findings == []
+
+
+# Terraform's own semantics where field repositories showed otelstack getting them wrong ------------------
+
+
+def test_a_relative_file_path_is_read_from_where_terraform_runs_not_the_module(tmp_path: Path):
+    """file("./x") is relative to the working directory (the root module), whatever module holds it."""
+    _tree(tmp_path, {
+        "eks/main.tf": 'module "operator" {\n  source = "./adot-operator"\n}\n',
+        "eks/adot-operator/main.tf": """\
+            resource "helm_release" "operator" {
+              name       = "opentelemetry-operator"
+              repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart      = "opentelemetry-operator"
+              version    = "0.74.0"
+              values     = [file("./adot-operator/values.yaml")]
+            }
+        """,
+        "eks/adot-operator/values.yaml": "manager:\n  collectorImage:\n    repository: otel/opentelemetry-collector-k8s\n",
+    })
+    found = validate([str(tmp_path / "eks")], Options(only={"argocd-values-file"}))
+    assert found.findings == []
+    platform, _ = _load(tmp_path / "eks")
+    [app] = platform.applications
+    assert app.sources[0].values.get(("manager", "collectorImage", "repository")) == "otel/opentelemetry-collector-k8s"
+    # the module read on its own: where terraform runs is not known, so the file is not checked (and not an error)
+    alone = validate([str(tmp_path / "eks" / "adot-operator" / "main.tf")], Options(only={"argocd-values-file"}))
+    [finding] = alone.findings
+    assert finding.severity.value == "info" and "./adot-operator/values.yaml: not checked" in finding.message
+
+
+def test_typed_resources_take_numbers_and_bools_as_terraform_converts_them(tmp_path: Path):
+    _tree(tmp_path, {"main.tf": """\
+        resource "kubernetes_namespace_v1" "otel" {
+          metadata {
+            name   = "otel"
+            labels = { "goldilocks.fairwinds.com/enabled" = true }
+          }
+        }
+        resource "kubernetes_deployment_v1" "app" {
+          metadata {
+            name      = "app"
+            namespace = "otel"
+          }
+          spec {
+            selector { match_labels = { app = "app" } }
+            template {
+              metadata { labels = { app = "app" } }
+              spec {
+                container {
+                  name  = "app"
+                  image = "example/app:1.0.0"
+                  env {
+                    name  = "PORT"
+                    value = 3000
+                  }
+                }
+              }
+            }
+          }
+        }
+    """})
+    platform, _ = _load(tmp_path)
+    by_kind = {obj.kind: obj for obj in platform.objects}
+    assert by_kind["Namespace"].doc.get(("metadata", "labels", "goldilocks.fairwinds.com/enabled")) == "true"
+    assert by_kind["Deployment"].doc.get(("spec", "template", "spec", "containers", 0, "env", 0, "value")) == "3000"
+    assert validate([str(tmp_path)], Options(only={"k8s-schema"})).findings == []
+
+
+def test_yamlencode_of_a_value_known_at_apply_is_not_a_values_document(tmp_path: Path):
+    _tree(tmp_path, {"main.tf": """\
+        variable "helm_values" {
+          type    = list(string)
+          default = []
+        }
+        resource "kubernetes_manifest" "app" {
+          manifest = {
+            apiVersion = "argoproj.io/v1alpha1"
+            kind       = "Application"
+            metadata   = { name = "grafana", namespace = "argocd" }
+            spec = {
+              project     = "default"
+              destination = { server = "https://kubernetes.default.svc", namespace = "monitoring" }
+              source = {
+                repoURL        = "https://grafana.github.io/helm-charts"
+                chart          = "grafana"
+                targetRevision = "6.51.2"
+                path           = ""
+                helm           = { values = yamlencode(merge([for v in var.helm_values : yamldecode(v)]...)) }
+              }
+            }
+          }
+        }
+    """})
+    report = validate([str(tmp_path)])
+    rules = {(f.rule, f.severity.value) for f in report.findings}
+    assert ("syntax-yaml", "error") not in rules, "an unknown value is not YAML that failed to parse"
+    assert ("argocd-source-chart-and-path", "warning") not in rules, "an empty path is no path"
+    [unknown] = [f for f in report.findings if f.rule == "knowledge-not-checked" and "values are known at apply" in f.message]
+    assert "merge([for v in var.helm_values" in unknown.message
+
+
+def test_a_cluster_whose_server_comes_from_a_data_source_is_still_registered(tmp_path: Path):
+    _tree(tmp_path, {"main.tf": """\
+        data "external_clusters" "common" {}
+        resource "argocd_cluster" "common" {
+          server = data.external_clusters.common.api_server
+          name   = "common"
+          metadata {
+            labels = { env = "common" }
+          }
+        }
+        resource "argocd_application" "grafana" {
+          metadata {
+            name      = "grafana"
+            namespace = "argocd"
+          }
+          spec {
+            destination {
+              name      = "common"
+              namespace = "monitoring"
+            }
+            source {
+              repo_url        = "https://grafana.github.io/helm-charts"
+              chart           = "grafana"
+              target_revision = "6.51.2"
+            }
+          }
+        }
+    """})
+    platform, _ = _load(tmp_path)
+    [cluster] = platform.clusters
+    assert cluster.name == "common" and isinstance(cluster.server, Unknown)
+    assert validate([str(tmp_path)], Options(only={"argocd-destination-unregistered"})).findings == []

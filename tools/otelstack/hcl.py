@@ -61,12 +61,16 @@ class EncodedText(str):
 
 
 class FileRef:
-    """file("<path>"): a file next to the configuration, resolved relative to the module directory."""
+    """file("<path>"): a file read when Terraform plans, resolved as Terraform does (a relative path
+    from the directory terraform runs in). `cwd_unknown`: the path is relative and the module is
+    read on its own (nothing here calls it), so where it points is not known."""
 
-    __slots__ = ("path",)
+    __slots__ = ("path", "cwd_unknown", "written")
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, cwd_unknown: bool = False, written: str = "") -> None:
         self.path = path
+        self.cwd_unknown = cwd_unknown
+        self.written = written or path
 
     def __repr__(self) -> str:
         return f"FileRef({self.path!r})"
@@ -227,14 +231,16 @@ class Scope:
     variables, a `for` expression's iterators."""
 
     def __init__(self, module_dir: str = "", variables: dict[str, Located] | None = None, locals_: Locals | None = None,
-                 names: dict[str, Located] | None = None) -> None:
+                 names: dict[str, Located] | None = None, root_dir: str = "") -> None:
         self.module_dir = module_dir
+        # where terraform runs (the root module): path.root, path.cwd, and what relative file paths start from
+        self.root_dir = root_dir or module_dir
         self.variables = variables
         self.locals = locals_
         self.names = names or {}
 
     def with_names(self, **names: Located) -> "Scope":
-        return Scope(self.module_dir, self.variables, self.locals, {**self.names, **names})
+        return Scope(self.module_dir, self.variables, self.locals, {**self.names, **names}, self.root_dir)
 
     def lookup(self, root: str, steps: list[Any]) -> tuple[Located, int] | None:
         """The binding a reference starts from and how many of its steps that consumed."""
@@ -246,7 +252,7 @@ class Scope:
             found = self.locals.get(str(steps[0]))
             return (found, 1) if found is not None else None
         if root == "path" and steps and steps[0] in ("module", "root", "cwd"):
-            return Located(self.module_dir or ".", ""), 1
+            return Located((self.module_dir if steps[0] == "module" else self.root_dir) or ".", ""), 1
         return None
 
 
@@ -413,6 +419,7 @@ class _Evaluator:
         self.scope = scope
         self.module_dir = scope.module_dir if scope is not None and scope.module_dir else (
             os.path.dirname(parsed.fs_path) if parsed.fs_path else "")
+        self.root_dir = scope.root_dir if scope is not None and scope.root_dir else self.module_dir
         self.depth = depth
         self.files_read: list[str] = []  # file()/templatefile() targets, in evaluation order
 
@@ -489,7 +496,7 @@ class _Evaluator:
         members = elements(source.data)
         if members is None:
             return None
-        base = self.scope if self.scope is not None else Scope(self.module_dir)
+        base = self.scope if self.scope is not None else Scope(self.module_dir, root_dir=self.root_dir)
         generated = []
         for key, position in members:
             nested = _Evaluator(self.parsed, base.with_names(**{iterator: element(source, key, position)}), self.depth + 1).block(content)
@@ -578,7 +585,7 @@ class _Evaluator:
         members = elements(source.data)
         if members is None:
             return unknown
-        base = self.scope if self.scope is not None else Scope(self.module_dir)
+        base = self.scope if self.scope is not None else Scope(self.module_dir, root_dir=self.root_dir)
         out: Any = {} if node.type == "for_object_expr" else []
         for key, position in members:
             member = element(source, key, position)
@@ -778,8 +785,9 @@ class _Evaluator:
         expr = next((c for c in node.children if c.type == "expression"), None)
         if expr is None:
             return Unknown(self.text(node))
-        if self.text(expr).replace(" ", "") in ("path.module", "path.root", "path.cwd"):
-            return self.module_dir or "."
+        reference = self.text(expr).replace(" ", "")
+        if reference in ("path.module", "path.root", "path.cwd"):
+            return (self.module_dir if reference == "path.module" else self.root_dir) or "."
         return self.expression(expr, Located({}, self.display), ())
 
     def heredoc(self, node) -> Any:
@@ -875,22 +883,23 @@ class _Evaluator:
         if name == "file" and len(args) == 1:
             target = self.expression(args[0], Located({}, self.display), ())
             if isinstance(target, str):
-                self.files_read.append(os.path.normpath(os.path.join(self.module_dir, target)))
-                return FileRef(self.files_read[-1])
+                self.files_read.append(os.path.normpath(os.path.join(self.root_dir, target)))
+                called = self.scope is not None and self.scope.root_dir != self.scope.module_dir
+                return FileRef(self.files_read[-1], cwd_unknown=not os.path.isabs(target) and not called, written=target)
             return unknown
         if name == "templatefile" and len(args) == 2:
             target = self.expression(args[0], Located({}, self.display), ())
             variables = Located({}, self.display)
             variables.data = self.expression(args[1], variables, ())
             if isinstance(target, str):
-                self.files_read.append(os.path.normpath(os.path.join(self.module_dir, target)))
+                self.files_read.append(os.path.normpath(os.path.join(self.root_dir, target)))
                 self.parsed.templates.add(self.files_read[-1])
                 return TemplateRef(self.files_read[-1], variables if isinstance(variables.data, dict) else variables.data)
             return unknown
         if name == "fileset" and len(args) == 2:
             base, pattern = (self.expression(a, Located({}, self.display), ()) for a in args)
             if isinstance(base, str) and isinstance(pattern, str):
-                root = os.path.join(self.module_dir, base) if not os.path.isabs(base) else base
+                root = os.path.join(self.root_dir, base) if not os.path.isabs(base) else base
                 found = glob.glob(os.path.join(glob.escape(root), pattern), recursive=True)
                 return sorted({os.path.relpath(f, root).replace(os.sep, "/") for f in found if os.path.isfile(f)})
             return unknown

@@ -3,6 +3,7 @@ this module stamps ids and severities, applies configuration and suppressions.""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -68,16 +69,24 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
 
 
 def _require_readable(paths: list[str], discovery) -> None:
-    """A file named on the command line that otelstack cannot read is a usage error, not a green run."""
+    """Files named on the command line that otelstack cannot read, and nothing else named, is a usage
+    error, not a green run. Among readable PATHs such a file is listed as not read (--strict fails)."""
     import os
 
+    unreadable = []
     for given in paths:
-        if os.path.isfile(given):
-            display = os.path.relpath(os.path.abspath(given), discovery.root).replace(os.sep, "/")
-            reason = next((s.reason for s in discovery.skipped if s.file == display), None)
-            if reason is not None:
-                raise UsageError(f"{given}: otelstack cannot read this file ({reason})",
-                                 hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2), Jsonnet (.jsonnet), kustomizations, Helm charts and otelstack.yaml")
+        if not os.path.isfile(given):
+            return
+        display = os.path.relpath(os.path.abspath(given), discovery.root).replace(os.sep, "/")
+        reason = next((s.reason for s in discovery.skipped if s.file == display), None)
+        if reason is None:
+            return
+        unreadable.append((given, reason))
+    if unreadable:
+        given, reason = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more named file(s) it cannot read)" if len(unreadable) > 1 else ""
+        raise UsageError(f"{given}: otelstack cannot read this file ({reason}){more}",
+                         hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2), Jsonnet (.jsonnet), kustomizations, Helm charts and otelstack.yaml")
 
 
 def run_rules(platform: Platform, options: Options, config=None) -> Report:
@@ -138,8 +147,48 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
                 report.suppressed += 1
                 continue
             findings.add(finding)
-    report.findings = sorted(findings, key=lambda f: (f.file, f.line, f.column, f.severity.rank, f.rule, f.message))
+    report.findings = sorted(merge_generated(findings), key=lambda f: (f.file, f.line, f.column, f.severity.rank, f.rule, f.message))
     return report
+
+
+# How a message names an application (Application.label: with its cluster when a generator chose it).
+_APPLICATION = re.compile(r"application (?P<name>[^\s:]+)(?: \(cluster (?P<cluster>[^)]+)\))?(?=:)")
+_LISTED = 4
+
+
+def merge_generated(findings) -> list[Finding]:
+    """One finding per place: the same problem of several applications written once — every
+    application an ApplicationSet generates, every call of a module — is one fix at one line,
+    reported once with the applications (and clusters) it concerns."""
+    from dataclasses import replace
+
+    groups: dict[tuple, list[tuple[str, str, Finding]]] = {}
+    kept = []
+    for finding in findings:
+        match = _APPLICATION.search(finding.message)
+        if match is None:
+            kept.append(finding)
+            continue
+        key = (finding.file, finding.line, finding.column, finding.rule, finding.severity, finding.hint,
+               finding.message[:match.start()], finding.message[match.end():])
+        groups.setdefault(key, []).append((match["name"], match["cluster"] or "", finding))
+    for key, members in groups.items():
+        if len(members) == 1:
+            kept.append(members[0][2])
+            continue
+        members.sort(key=lambda m: (m[1], m[0]))
+        prefix, suffix = key[-2], key[-1]
+        label = f"applications {_listing([m[0] for m in members])}"
+        if any(m[1] for m in members):
+            label += f" (clusters {_listing([m[1] for m in members])})"
+        kept.append(replace(members[0][2], message=f"{prefix}{label}{suffix}"))
+    return kept
+
+
+def _listing(items: list[str]) -> str:
+    if len(items) <= _LISTED:
+        return ", ".join(items)
+    return f"{', '.join(items[:_LISTED - 1])} and {len(items) - _LISTED + 1} more"
 
 
 def _finding(problem: Problem, rule: str, severity: Severity, platform: Platform) -> Finding:
@@ -149,4 +198,6 @@ def _finding(problem: Problem, rule: str, severity: Severity, platform: Platform
     if source is not None and source.generated_from:
         note = f"generated from {source.generated_from}: change it there and run `otelstack render`"
         hint = f"{hint}; {note}" if hint else note
+    if problem.not_checked:
+        severity = Severity.INFO
     return Finding(loc.file, loc.line, loc.column, rule, severity, problem.message, hint, loc.end_line, loc.end_column)

@@ -21,11 +21,15 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Problem:
-    """What a rule yields: where and what. The engine adds the rule id and the severity."""
+    """What a rule yields: where and what. The engine adds the rule id and the severity.
+
+    `not_checked`: the rule could not decide here and says why: reported as info whatever the
+    rule's severity (never a guess, never silence)."""
 
     location: Location
     message: str
     hint: str = ""
+    not_checked: bool = False
 
 
 @dataclass(frozen=True, order=True)

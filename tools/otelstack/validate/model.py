@@ -452,7 +452,7 @@ def decode_values(value: Any, doc: Located, path: Path, file: SourceFile, read_f
     if isinstance(value, dict):
         return doc.sub(path), False, []
     if isinstance(value, FileRef):
-        return read_file(value.path, doc.location(path))
+        return read_file(value.path, doc.location(path), value.written if value.cwd_unknown else None)
     if isinstance(value, str):
         loc = doc.location(path)
         loaded = load_embedded(value, file, loc)

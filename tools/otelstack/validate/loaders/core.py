@@ -186,11 +186,18 @@ class Loader:
                 layers.append(values)
         return layers
 
-    def read_values_file(self, path: str, where: Location) -> tuple[Located | None, bool, list]:
+    def read_values_file(self, path: str, where: Location, relative: str | None = None) -> tuple[Located | None, bool, list]:
+        """A values file; `relative`: the path as written, when it is relative to a working directory not known here."""
         text = self.generated.get(path)
         display = self.display(path)
         if text is None:
             if not os.path.isfile(path):
+                if relative is not None:
+                    self.platform.load_problems.append(("argocd-values-file", Problem(
+                        where, f"values file {relative}: not checked: the path is relative to the directory terraform runs in, "
+                               "and nothing here calls this module to tell which",
+                        'write it as "${path.module}/..." to make it the module\'s own file', not_checked=True)))
+                    return None, True, []
                 return None, True, [(where, f"values file {display} does not exist: terraform fails at plan")]
             text = read_text(path, display)
         self.values_files.add(path)

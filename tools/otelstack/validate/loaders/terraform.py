@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import weakref
 
-from otelstack.source import Location, Unknown
+from otelstack.source import Location, Unknown, is_unknown
 from otelstack.validate.loaders import terraform_helm, terraform_kubernetes
 from otelstack.validate.loaders.core import Loader
 from otelstack.validate.loaders.discover import Discovery, Input
@@ -62,7 +62,9 @@ def _cluster(res: Resource) -> None:
     server, name = data.get("server"), data.get("name", data.get("server"))
     metadata = (data.get("metadata") or [{}])[0] if isinstance(data.get("metadata"), list) else {}
     labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
-    if all(isinstance(v, str) for v in (server, name)) and isinstance(labels, dict) and isinstance(annotations, dict):
+    # A server read from a data source or another module is known at apply only; the registration
+    # (its name, its labels) is still what generators and destinations match.
+    if isinstance(name, str) and (isinstance(server, str) or is_unknown(server)) and isinstance(labels, dict) and isinstance(annotations, dict):
         res.loader.platform.clusters.append(ClusterTarget.of(name, server, labels, annotations, res.block.location))
 
 

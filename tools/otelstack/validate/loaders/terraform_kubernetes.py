@@ -100,6 +100,8 @@ def materialize(res: Resource, doc: Located) -> Located:
         if isinstance(value, list):
             return [visit(item, path + (index,)) for index, item in enumerate(value)]
         if isinstance(value, Encoded):
+            if isinstance(value.data, Unknown):
+                return value.data  # yamlencode() of a value known at apply: so is its text
             sub = doc.sub(path)
             sub.data = value.data
             inner = materialize(res, sub)
@@ -260,14 +262,15 @@ def read_typed(res: Resource) -> None:
     spec = schema["resources"][res.type]
     raw = res.block.doc
     moves: dict[Path, Path] = {}
-    data = _convert(raw.data, spec["body"], (), (), moves, set(schema["integers"]))
+    data = _convert(raw.data, spec["body"], (), (), moves, set(schema["integers"]), set(schema["strings"]))
     doc = Located({"apiVersion": spec["apiVersion"], "kind": spec["kind"], **data}, raw.file)
     move_locations(raw, doc, moves)
     doc.locations[()] = raw.location(())
     _add(res, materialize(res, doc), res.file)
 
 
-def _convert(data: Any, definition: str, rpath: Path, opath: Path, moves: dict[Path, Path], integers: set[str]) -> dict:
+def _convert(data: Any, definition: str, rpath: Path, opath: Path, moves: dict[Path, Path], integers: set[str],
+             strings: set[str]) -> dict:
     """One body of the provider's block shape as the Kubernetes object's fields; what the schema
     does not map is left out."""
     body = _typed_schema()["definitions"][definition]
@@ -282,6 +285,8 @@ def _convert(data: Any, definition: str, rpath: Path, opath: Path, moves: dict[P
         value = data[name]
         if name in integers and isinstance(value, str) and value.isdigit():
             value = int(value, 8) if value.startswith("0") and len(value) > 1 else int(value)
+        elif name in strings:
+            value = _terraform_strings(value)
         out[field] = value
         moves[rpath + (name,)] = opath + (field,)
     for name, spec in (body.get("blocks") or {}).items():
@@ -293,12 +298,25 @@ def _convert(data: Any, definition: str, rpath: Path, opath: Path, moves: dict[P
         if not isinstance(items, list) or not items:
             continue
         if spec.get("list"):
-            out[field] = [_convert(item, spec["body"], rpath + (name, index), opath + (field, index), moves, integers)
+            out[field] = [_convert(item, spec["body"], rpath + (name, index), opath + (field, index), moves, integers, strings)
                           for index, item in enumerate(items)]
             moves[rpath + (name,)] = opath + (field,)
         else:
-            out[field] = _convert(items[0], spec["body"], rpath + (name, 0), opath + (field,), moves, integers)
+            out[field] = _convert(items[0], spec["body"], rpath + (name, 0), opath + (field,), moves, integers, strings)
     return out
+
+
+def _terraform_strings(value: Any) -> Any:
+    """A value of a string, map(string) or list(string) attribute as Terraform converts it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value) if not (isinstance(value, float) and value.is_integer()) else str(int(value))
+    if isinstance(value, dict):
+        return {key: _terraform_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_terraform_strings(item) for item in value]
+    return value
 
 
 READERS = {

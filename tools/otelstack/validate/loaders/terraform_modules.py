@@ -202,7 +202,7 @@ class ModuleInstance:
         for file in files:
             self.include(file)
         variables = None if arguments is None else self._bind(arguments)
-        self.scope = Scope(directory, variables, self.locals)
+        self.scope = Scope(directory, variables, self.locals, root_dir=stack[0] if stack else directory)
         self.locals.scope = self.scope
 
     def include(self, file: SourceFile) -> None:

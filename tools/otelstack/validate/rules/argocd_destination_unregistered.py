@@ -29,7 +29,9 @@ GROUP = "argocd"
 def _known(ctx: Context) -> set[str]:
     known = {IN_CLUSTER_SERVER, IN_CLUSTER_NAME} | {c.rstrip("/") for c in ctx.platform.registered_clusters}
     for cluster in ctx.platform.clusters:
-        known |= {cluster.server.rstrip("/"), cluster.name}
+        known.add(cluster.name)
+        if isinstance(cluster.server, str):
+            known.add(cluster.server.rstrip("/"))
     return known
 
 

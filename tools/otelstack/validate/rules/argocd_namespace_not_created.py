@@ -3,9 +3,9 @@
 On a new cluster the sync fails with "namespaces not found" unless the application creates it
 (sync option CreateNamespace=true, optionally with managedNamespaceMetadata) or a Namespace object
 for it is part of the tree (YAML, or Terraform's kubernetes_namespace). Checked only where the tree
-can know: for Argo CD's own cluster, not for the Argo CD namespace itself, and not while some
-application of the tree deploys content otelstack cannot see (a directory of another repository,
-or one it cannot render), which could create it.
+can know: for Argo CD's own cluster and not for the Argo CD namespace itself. While some application
+of the tree deploys content otelstack cannot see (a directory of another repository, or one it
+cannot render), which could create it, the finding says "not checked" (info) and why.
 
 Problematic:
     sync_policy { sync_options = ["ServerSideApply=true"] }   # destination namespace "beyla"
@@ -26,8 +26,7 @@ PREEXISTING = {"default", "kube-system", "kube-public", "kube-node-lease"}
 
 def check(ctx: Context):
     declared = ctx.platform.declared_namespaces()
-    if ctx.unseen_content():
-        return  # what some application deploys is not visible here: any namespace could come from it
+    unseen = ctx.unseen_summary()  # what some application deploys is not visible: any namespace could come from it
     for app in ctx.platform.argocd_applications:
         namespace = app.destination_namespace
         if not isinstance(namespace, str) or namespace in PREEXISTING or namespace in declared:
@@ -43,5 +42,9 @@ def check(ctx: Context):
         managed = app.get("spec", "syncPolicy", "managedNamespaceMetadata") is not None
         hint = ("managedNamespaceMetadata only applies together with CreateNamespace=true" if managed
                 else "add the sync option CreateNamespace=true, or a Namespace object to the tree")
-        yield Problem(app.loc("spec", "destination", "namespace"),
-                      f"application {app.label}: namespace {namespace!r} is not created by the application nor declared in the tree", hint)
+        where = app.loc("spec", "destination", "namespace")
+        if unseen:
+            yield Problem(where, f"application {app.label}: whether anything creates namespace {namespace!r} is not checked: {unseen}",
+                          hint, not_checked=True)
+        else:
+            yield Problem(where, f"application {app.label}: namespace {namespace!r} is not created by the application nor declared in the tree", hint)

@@ -33,7 +33,7 @@ def check(ctx: Context):
         for source in app.sources:
             if source.ref is not None or is_unknown(source.chart) or is_unknown(source.path):
                 continue
-            if source.chart is not None and source.path is not None:
+            if source.chart is not None and source.path not in (None, ""):  # an empty path is no path (omitted in the JSON)
                 yield Problem(app.key_loc(*source.base), f"application {app.label}: source sets both chart and path: Argo CD uses the "
                                                          f"chart {source.chart!r} and ignores path {source.path!r}",
                               "chart is for a Helm repository, path for a git repository: keep the one that matches repo_url")

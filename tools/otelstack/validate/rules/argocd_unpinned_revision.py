@@ -1,6 +1,7 @@
 """Third-party source tracking HEAD, a branch or nothing instead of a pinned version, tag or commit.
 
-Argo CD then deploys whatever the other project pushes next, with no review in this repo. Pin
+Argo CD then deploys whatever the other project pushes next, with no review in this repo: the
+deploy works, but what it deploys changes without a change here (a reviewer asks for a pin). Pin
 a chart version (Helm repository) or a tag or commit (git). The platform repo's own directory
 sources may track a branch: that branch is what this repo reviews.
 
@@ -26,7 +27,7 @@ from otelstack.validate.finding import Problem
 from otelstack.validate.rules.base import Context
 
 ID = "argocd-unpinned-revision"
-SEVERITY = "error"
+SEVERITY = "warning"
 GROUP = "argocd"
 
 RANGE = re.compile(r"[*^~<>|]|(^|\.)x(\.|$)")

@@ -68,11 +68,30 @@ class Context:
                 for source in app.sources:
                     if source.is_helm_repo or source.ref is not None and source.path is None:
                         continue
+                    if source.knowledge is not None:
+                        continue  # a chart otelstack knows, from git: what it deploys is that chart
                     if is_unknown(source.path) or is_unknown(source.repo_url) or not self.platform.is_own_source(source) \
                             or id(app) not in deploying:
                         cached.append((app, source))
             self._cache["unseen-content"] = cached
         return cached
+
+    def unseen_summary(self, about: str = "") -> str:
+        """Why questions about the whole tree cannot be answered: an application whose content is not
+        visible (preferably one whose name or path mentions `about`), and how many more, for a "not
+        checked" message."""
+        unseen = self.unseen_content()
+        if not unseen:
+            return ""
+        app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
+        if is_unknown(source.repo_url) or is_unknown(source.path):
+            why = f"{source.path} of {source.repo_url}" if source.path is not None else f"{source.repo_url}"
+        elif not self.platform.is_own_source(source):
+            why = f"{source.path or '.'} of another repository ({source.repo_url})"
+        else:
+            why = f"{source.path or '.'}, which otelstack could not read"
+        more = f" (and {len(unseen) - 1} more)" if len(unseen) > 1 else ""
+        return f"application {app.label} deploys {why}{more}, content not visible here"
 
     def deploys(self, chart: str) -> bool:
         return chart in self.platform.stack_components or any(True for _ in self.chart_sources(chart))

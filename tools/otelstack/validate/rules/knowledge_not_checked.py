@@ -1,4 +1,4 @@
-"""Not checked: otelstack has no data for the version deployed (once per component, never silent).
+"""Not checked: otelstack has no data for the version deployed, or the values are known at apply only.
 
 otelstack checks chart values, collector components and Beyla's configuration against data for
 the exact version deployed (tools/otelstack/data, regenerated from upstream with `make data`).
@@ -6,6 +6,8 @@ When the version is outside that data (a chart older than the data covers, a col
 or Beyla release otelstack has never seen, a `latest` tag with no operator in the tree to say which
 release it is), those checks are skipped, and this says so, once per component, with the range
 the data does cover. A chart version newer than the data is reported by helm-chart-version-newer.
+Chart values that are known at apply time only (a variable, an expression otelstack does not
+evaluate) are not checked either, and this says so for each application.
 
 Problematic (info):
     spec: {image: otel/opentelemetry-collector-contrib:0.89.0}
@@ -13,6 +15,7 @@ Correct:
     a release otelstack knows, or accept the info (suppress it with a reason)
 """
 
+from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
 from otelstack.validate.rules._beyla import deployments
@@ -32,6 +35,14 @@ def check(ctx: Context):
                       f"application {app.label}: {source.knowledge.title} chart {version} not checked: no data for it "
                       f"(otelstack's data covers {first} to {last}): its values are not checked",
                       "use a chart version the data covers, or regenerate the data (make data)")
+    for app in ctx.platform.applications:
+        for source in app.sources:
+            if source.knowledge is not None and source.values_unknown and source.values is None:
+                given = next((v for key in ("values", "valuesObject", "valueFiles") if is_unknown(v := app.get(*source.base, "helm", key))), None)
+                shown = f" ({given.expression})" if given is not None else ""
+                yield Problem(app.loc(*source.base), f"application {app.label}: its {source.knowledge.title} chart values are known at apply "
+                                                     f"time only{shown}: they are not checked",
+                              "validate the rendered values, or pass them in a form otelstack reads (a literal yamlencode, a file)")
     for collector, _ in configs(ctx):
         image = collector_image(ctx, collector)
         if image.unchecked:

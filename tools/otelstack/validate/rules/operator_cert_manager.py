@@ -2,7 +2,8 @@
 
 `admissionWebhooks.certManager.enabled` defaults to true (and wins over autoGenerateCert): the
 install fails without cert-manager in the cluster (no kind Certificate). Deploy cert-manager before
-the operator, or let the chart generate the certificate.
+the operator, or let the chart generate the certificate. While some application deploys content
+otelstack cannot see (which could be cert-manager), the finding says "not checked" (info) and why.
 
 Problematic:
     values = yamlencode({ manager = { collectorImage = { repository = "otel/opentelemetry-collector" } } })
@@ -33,6 +34,7 @@ def _cert_manager_present(ctx: Context) -> bool:
 def check(ctx: Context):
     if _cert_manager_present(ctx):
         return
+    unseen = ctx.unseen_summary(about="cert-manager")  # cert-manager could be in what is not visible
     for app, source in ctx.chart_sources("opentelemetry-operator"):
         if source.values_unknown:
             continue
@@ -49,6 +51,10 @@ def check(ctx: Context):
         written = values is not None and values.get(PATH) is not None
         where = values.location(PATH) if written else app.loc(*source.base)
         how = "is set to true" if written else "is true (the chart's default)"
-        yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled {how} and nothing in the tree deploys "
-                             "cert-manager or uses it: the operator install fails where cert-manager is missing",
-                      "set admissionWebhooks.certManager.enabled: false and autoGenerateCert.enabled: true, or deploy cert-manager before the operator")
+        hint = "set admissionWebhooks.certManager.enabled: false and autoGenerateCert.enabled: true, or deploy cert-manager before the operator"
+        if unseen:
+            yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled {how}; whether cert-manager is deployed "
+                                 f"is not checked: {unseen}", hint, not_checked=True)
+        else:
+            yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled {how} and nothing in the tree deploys "
+                                 "cert-manager or uses it: the operator install fails where cert-manager is missing", hint)
