@@ -42,7 +42,19 @@ def _collector(app: Application, source: AppSource) -> ChartCollector | None:
                            ("spec", "image"): _where(values, ("image",), where)})
     obj = KubeObject(view, app.file, 0, [app])
     return ChartCollector(obj, config, app=app, source=source, chart_version=version, service=service, ports=ports or [],
-                          defaults_at=where)
+                          defaults_at=where, chart_defined=_chart_defined(version, values))
+
+
+def _chart_defined(version: str, values: Located | None) -> frozenset:
+    """The components the chart's default configuration defines (none when alternateConfig replaces it)."""
+    alternate = _value(values, "alternateConfig")
+    if isinstance(alternate, dict) and alternate:
+        return frozenset()
+    defaults = collectorchart.at(collectorchart.facts()["config"], version)
+    if not isinstance(defaults, dict):
+        return frozenset()
+    return frozenset((section, name) for section, components in defaults.items() if section != "service" and isinstance(components, dict)
+                     for name in components)
 
 
 def _value(values: Located | None, *path: str) -> Any:

@@ -208,7 +208,8 @@ class Collector:
     operator_chooses_image = True
 
     def written(self, path: Path) -> bool:
-        """Whether the configuration at `path` is written in the tree (not a chart's default)."""
+        """Whether the tree is what defines the configuration at `path`: removing it there removes it
+        (not a chart's default, which stays whether the values restate it or not)."""
         return True
 
 
@@ -226,6 +227,7 @@ class ChartCollector(Collector):
     service: str | None = None  # None: the chart creates no Service (or its name is known only at apply time)
     ports: list = field(default_factory=list)  # otelstack.collectorchart.ServicePort
     defaults_at: Location | None = None  # where the chart's own configuration is shown: the line choosing the chart version
+    chart_defined: frozenset = frozenset()  # (section, name) of the components the chart's default configuration defines
 
     image_field = "image.repository/image.tag"
     operator_chooses_image = False
@@ -234,7 +236,7 @@ class ChartCollector(Collector):
         return {"service": self.service} if self.service else {}
 
     def written(self, path: Path) -> bool:
-        return self.config is not None and self.config.key_location(path) != self.defaults_at
+        return self.config is not None and self.config.key_location(path) != self.defaults_at and tuple(path[:2]) not in self.chart_defined
 
     def receiver_ports(self) -> list[wiring.ReceiverPort]:
         from otelstack import collectorchart

@@ -1,9 +1,9 @@
 """Collector component defined but used in no pipeline (or extension not in service.extensions).
 
 Harmless to the collector (it ignores them), but usually a sign that a pipeline lost a
-component: a receiver nobody exports through, a processor that never runs. Components only the
-opentelemetry-collector chart's default configuration defines are left alone: the values did not
-write them.
+component: a receiver nobody exports through, a processor that never runs. Components the
+opentelemetry-collector chart's default configuration defines are left alone, also where a values
+file copied from the chart restates them: removing them from the values would not remove them.
 
 Problematic:
     processors: {batch: {}, memory_limiter: {...}}

@@ -37,7 +37,8 @@ def check(ctx: Context):
         for source in app.sources:
             values = source.values
             tag = values.get(("image", "tag")) if values is not None else None
-            if isinstance(tag, str) and not is_unknown(tag) and tag.strip() in ("latest", ""):
+            # an empty tag is the chart's own default (its appVersion), pinned by the chart version
+            if isinstance(tag, str) and tag.strip() == "latest":
                 yield Problem(values.location(("image", "tag")), f"application {app.label}: image.tag {tag!r} is not a pinned version",
                               "use the chart's default (its appVersion) or an exact tag")
 
