@@ -142,3 +142,27 @@ def test_doctor_data_lists_the_versions_covered():
     rows = json.loads(run_cli(["doctor", "--data", "--format", "json"]).out)
     assert {row["subject"].split(" (")[0] for row in rows} >= {"Grafana Beyla chart", "collector core distribution", "Beyla configuration"}
     assert all(row["count"] > 0 for row in rows if "cert-manager" not in row["subject"])
+
+
+def test_an_unknown_chart_value_suggests_the_sibling_named_for_the_same_thing(tmp_path: Path):
+    """Seen in dthackray/hetzner-lab: manager.serviceMonitor.additionalLabels, where the operator chart has extraLabels."""
+    (tmp_path / "operator.yaml").write_text("""\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: operator, namespace: argocd}
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: otel}
+  source:
+    repoURL: https://open-telemetry.github.io/opentelemetry-helm-charts
+    chart: opentelemetry-operator
+    targetRevision: 0.102.0
+    helm:
+      valuesObject:
+        manager:
+          serviceMonitor:
+            enabled: true
+            additionalLabels: {release: kube-prometheus-stack}
+""")
+    [finding] = validate([str(tmp_path)], Options(only={"helm-values-unknown-key"})).findings
+    assert finding.line == 16 and finding.hint == "did you mean 'manager.serviceMonitor.extraLabels'?"

@@ -11,6 +11,8 @@ such as `discovery.services`). A set environment variable overrides the same key
 
 from __future__ import annotations
 
+import re
+
 from functools import cached_property, lru_cache
 
 from otelstack import resources
@@ -58,8 +60,9 @@ def knowledge() -> BeylaConfig:
     return BeylaConfig(resources.data_yaml("beyla", "releases.yaml"))
 
 
-def check(config: Located, beyla_version: str, base: Path = ()) -> list[Problem]:
-    """Problems of the Beyla configuration mapping at `base` in `config`, for one Beyla release.
+def check(config: Located, beyla_version: str, base: Path = (), deprecated: bool = False) -> list[Problem]:
+    """Problems of the Beyla configuration mapping at `base` in `config`, for one Beyla release:
+    what Beyla ignores or refuses, or (`deprecated`) only the keys it still reads but deprecates.
     The caller makes sure the release is known (`knowledge().knows(version)`); an unknown one
     gives no problems."""
     data = knowledge()
@@ -69,6 +72,8 @@ def check(config: Located, beyla_version: str, base: Path = ()) -> list[Problem]
     mapping = config.get(tuple(base))
     out = []
     for issue in configschema.check(data.root, mapping, version):
+        if (issue.kind == "deprecated") != deprecated:
+            continue
         where = tuple(base) + issue.path
         location = config.key_location(where) if issue.kind in ("unknown", "absent", "deprecated") else _value_location(config, where, mapping, issue.path)
         message, hint = _words(issue, version)
@@ -89,11 +94,19 @@ def _words(issue: configschema.Issue, version: str) -> tuple[str, str]:
         return (f"Beyla {version} has no configuration key {name!r}: Beyla ignores it without a word",
                 issue.hint or "see Beyla's configuration reference for this release")
     if issue.kind == "absent":
-        return f"Beyla {version} does not read {issue.message}: Beyla ignores it", "use a Beyla release that has it, or remove it"
+        when = issue.message.split("' ", 1)[-1]  # "'<key>' exists only from X"
+        return f"Beyla {version} does not read {name!r} (it {when}): Beyla ignores it", "use a Beyla release that has it, or remove it"
     if issue.kind == "type":
         return f"Beyla {version} configuration: {issue.message}: Beyla fails at start-up parsing it", ""
     if issue.kind == "enum":
         return f"Beyla {version} configuration: {issue.message}", ""
+    if issue.kind == "deprecated":
+        note = re.sub(r"\s*nolint:\S+", "", issue.hint or "").strip()  # the struct comment's linter directives are not advice
+        field = re.fullmatch(r"Use (\w+) instead\.?", note)  # names the Go field: say the key
+        if field:
+            key = re.sub(r"(?<!^)(?=[A-Z])", "_", field.group(1)).lower()
+            note = f"use {dotted(issue.path[:-1] + (key,))} instead"
+        return f"Beyla {version} still reads {name!r} but deprecates it: a later release ignores it", note or "see Beyla's configuration reference"
     return f"Beyla {version} configuration: {issue.message}", issue.hint
 
 

@@ -199,8 +199,12 @@ def resolve(ctx: Context, client: Client) -> Resolution:
                      and service in c.service_names().values()), None)
     if unplaced is not None:
         return Resolution(target, None, None, None, True, service, namespace, "namespace-unknown", unplaced)
+    # A mistake about a collector of this tree: its namespace, its very Service name in another
+    # namespace, or a name and a namespace close to its own. A merely similar name in another (or
+    # an unknown) namespace is a collector deployed elsewhere.
     meant = any(c.namespace == namespace for c in _collectors(ctx, client)) or any(
-        _similar(service, name) for c in _collectors(ctx, client) for name in c.service_names().values())
+        isinstance(c.namespace, str) and (service == name or _similar(namespace, c.namespace) and _similar(service, name))
+        for c in _collectors(ctx, client) for name in c.service_names().values())
     return Resolution(target, None, None, None, True, service, namespace, "missing" if meant else "outside")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -57,7 +58,7 @@ def _walk(ctx: Context, chart: ChartKnowledge, version: str, known_version: bool
         if raw is None:
             if known_version:
                 present_here = [k for k in specs if chart.key_exists_in(chart.key(key_path[:-1] + (k,)), version) is not False]
-                close = difflib.get_close_matches(key, present_here, n=1, cutoff=0.7)
+                close = difflib.get_close_matches(key, present_here, n=1, cutoff=0.7) or _same_kind(key, present_here)
                 hint = f"did you mean {'.'.join(key_path[:-1] + (close[0],))!r}?" if close else "Helm ignores keys the chart does not read"
                 yield ValuesIssue("unknown", Problem(values.key_location(key_path), f"{chart.title} chart {version} has no value {name!r}", hint))
             continue
@@ -164,3 +165,11 @@ def _kind(value: Any) -> str:
 
 def issues_of(ctx: Context, kinds: tuple[str, ...]) -> Iterator[Problem]:
     return (issue.problem for issue in issues(ctx) if issue.kind in kinds)
+
+
+def _same_kind(key: str, siblings: list[str]) -> list[str]:
+    """The one sibling named for the same kind of thing (additionalLabels -> extraLabels): charts
+    disagree on the adjective, not on the noun."""
+    noun = re.split(r"(?=[A-Z])", key)[-1].lower()
+    found = [s for s in siblings if s != key and re.split(r"(?=[A-Z])", s)[-1].lower() == noun]
+    return found if len(found) == 1 else []
