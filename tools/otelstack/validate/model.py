@@ -49,6 +49,7 @@ class AppSource:
     value_files: Any = None
     ref: Any = None
     knowledge: ChartKnowledge | None = None
+    objects: list = field(default_factory=list)  # the tree's objects a directory source deploys (KubeObject)
 
     @property
     def is_helm_repo(self) -> bool:

@@ -264,6 +264,7 @@ class Loader:
             for folder in folders:
                 for obj in by_dir[folder]:
                     obj.deployers.append(app)
+                source.objects += by_dir[folder]
 
     def _collector_config(self, obj: KubeObject) -> Located | None:
         spec = obj.doc.data.get("spec")

@@ -2,11 +2,12 @@
 
 Credentials belong in Secrets (a hosted backend's auth headers through the collector's
 `${env:VAR}` and the resource's `env` / `envFrom`, Grafana's admin account through
-`admin.existingSecret`). A Secret that does not exist keeps the pod from starting
-(CreateContainerConfigError) after the sync reported success. It must be in the tree (a Secret, an
-ExternalSecret or a SealedSecret in the same namespace, holding the key) or be declared as created
-elsewhere: `externalSecrets: [namespace/name]` in .otelstack.yaml; the stack definition declares
-its hosted backend's and Grafana's Secrets itself.
+`admin.existingSecret`). A Secret that does not exist, or lacks the key, keeps the pod from
+starting (CreateContainerConfigError) after the sync reported success. A Secret of the tree (a
+Secret, an ExternalSecret or a SealedSecret in the same namespace) without the key read is an error.
+One that is not in the tree is reported as not checked (info): Secrets are often made outside the
+repository; declare it (`externalSecrets: [namespace/name]` in .otelstack.yaml) to say so. The stack
+definition declares its hosted backend's and Grafana's Secrets itself.
 
 Problematic:
     env:
@@ -35,8 +36,12 @@ def check(ctx: Context):
             continue
         found = secrets.get((namespace, name))
         if found is None:
-            yield Problem(location, f"{who}: Secret {name!r} in namespace {namespace} is neither in the tree nor declared external: the pod will not start",
-                          f"create it in this tree, or declare it with `externalSecrets: [{namespace}/{name}]` in .otelstack.yaml")
+            # Secrets are often made outside the repository (by hand, a vault operator, a CI job):
+            # whether this one exists is not something the tree can tell.
+            yield Problem(location, f"{who}: Secret {name!r} in namespace {namespace} is neither in the tree nor declared external: "
+                                    "whether it exists is not checked (without it the pod does not start)",
+                          f"declare it with `externalSecrets: [{namespace}/{name}]` in .otelstack.yaml, or create it in this tree",
+                          not_checked=True)
         elif isinstance(key, str) and found is not True and key not in found:
             yield Problem(location, f"{who}: Secret {name!r} in namespace {namespace} has no key {key!r} (it has: {', '.join(sorted(found)) or 'none'})",
                           "use one of its keys, or add this one")
