@@ -130,7 +130,11 @@ def test_data_file_has_provenance_and_shape(relative: str):
     assert name in SOURCES
     module = source(name)
     assert provenance["generatorVersion"] == f"{FRAMEWORK_VERSION}.{module.VERSION}"
-    assert [entry["repository"] for entry in provenance["upstream"]] == [f"https://github.com/{r}" for r in module.REPOSITORIES]
+    read = [entry["repository"] for entry in provenance["upstream"]]
+    not_read = [entry["repository"] for entry in provenance.get("notRead", [])]
+    assert read[:len(module.REPOSITORIES)] == [f"https://github.com/{r}" for r in module.REPOSITORIES]
+    assert sorted(read[len(module.REPOSITORIES):] + not_read) == sorted(
+        f"https://github.com/{r}" for r in getattr(module, "OPTIONAL_REPOSITORIES", ()))
     for entry in provenance["upstream"]:
         assert entry["refs"], f"{relative}: no upstream commit recorded"
         assert all(re.fullmatch(r"[0-9a-f]{40}", commit) for commit in entry["refs"].values())

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 import datagen  # noqa: E402
 from datagen import SOURCES, render, source  # noqa: E402
-from datagen.upstream import UpstreamError, UpstreamRepo  # noqa: E402
+from datagen.upstream import AbsentRepo, UpstreamError, UpstreamRepo  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FIXED = {"GIT_AUTHOR_NAME": "fixture", "GIT_AUTHOR_EMAIL": "fixture@example.invalid", "GIT_COMMITTER_NAME": "fixture",
@@ -67,15 +67,22 @@ def fixtures() -> list[str]:
     return sorted(p.name for p in HERE.iterdir() if (p / "expected").is_dir())
 
 
-def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_dir: Path | None = None) -> dict[str, str]:
+def generate(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_dir: Path | None = None,
+             absent: tuple[str, ...] = ()) -> dict[str, str]:
+    """Run a source on its fixture; an optional repository without a fixture (or named in
+    `absent`) is passed as not fetched."""
     module = source(name)
     folder = HERE / name
     monkeypatch.setattr(datagen, "HAND_DIR", hand_dir or folder / "hand")
     monkeypatch.setenv("DATAGEN_CACHE", str(tmp_path / "cache"))  # charts are rendered with helm, not taken from a cache
     repos = []
-    for repository in module.REPOSITORIES:
+    optional = set(getattr(module, "OPTIONAL_REPOSITORIES", ()))
+    for repository in datagen.repositories(module):
         history = folder / "upstream" / repository.replace("/", "+")
-        repos.append(UpstreamRepo(build(history, tmp_path / repository.replace("/", "+")), repository))
+        if repository in optional and (repository in absent or not history.is_dir()):
+            repos.append(AbsentRepo(repository, "no mirror of it was fetched"))
+        else:
+            repos.append(UpstreamRepo(build(history, tmp_path / repository.replace("/", "+")), repository))
     try:
         return render(module, repos)
     finally:
@@ -107,6 +114,38 @@ def test_regeneration_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Monk
     first = generate("collector_releases", tmp_path / "one", monkeypatch)
     second = generate("collector_releases", tmp_path / "two", monkeypatch)
     assert first == second and first
+
+
+def test_contrib_types_without_the_contrib_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """No contrib mirror: types from the naming rule and the hand renames, and the data says so."""
+    contrib = "open-telemetry/opentelemetry-collector-contrib"
+    produced = generate("collector_releases", tmp_path, monkeypatch, absent=(contrib,))
+    data = yaml.safe_load(produced["collector/components.yaml"])
+    assert data["provenance"]["notRead"] == [{"repository": f"https://github.com/{contrib}", "reason": "no mirror of it was fetched"}]
+    assert [entry["repository"] for entry in data["provenance"]["upstream"]] == [
+        "https://github.com/open-telemetry/opentelemetry-collector-releases", "https://github.com/open-telemetry/opentelemetry-collector"]
+    assert data["contribTypes"] == {"source": "naming-rule", "renamesSince": "0.111.0"}
+    processors, connectors = data["components"]["processors"], data["components"]["connectors"]
+    # a rename with its release (`since`): the new name from then on, the old one a deprecated alias
+    assert processors["k8s_attributes"] == {"contrib": {"since": "0.111.0"}, "renamedFrom": "k8sattributes", "derived": True}
+    assert processors["k8sattributes"] == {"contrib": {"since": "0.90.0"}, "deprecated": "0.111.0", "replacement": "k8s_attributes",
+                                           "note": "'k8sattributes' is the deprecated name of 'k8s_attributes'", "derived": True}
+    # a rename known only by a release that has it (`by`): uncertain before it
+    assert connectors["span_metrics"]["uncertainBefore"] == "0.111.0"
+    assert connectors["spanmetrics"]["deprecated"] == "0.111.0"
+    # metadata read where the mirror has it is the rule's name here
+    assert data["components"]["receivers"]["k8s_cluster"]["derived"] is True
+
+
+def test_contrib_types_from_the_contrib_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """With the contrib mirror, metadata.yaml and factory.go decide, whatever the hand renames say."""
+    data = yaml.safe_load(generate("collector_releases", tmp_path, monkeypatch)["collector/components.yaml"])
+    assert data["contribTypes"]["source"] == "metadata" and "notRead" not in data["provenance"]
+    processors, connectors = data["components"]["processors"], data["components"]["connectors"]
+    assert processors["k8s_attributes"] == {"contrib": {"since": "0.111.0"}, "renamedFrom": "k8sattributes"}
+    assert processors["k8sattributes"]["derived"] is True  # at 0.90.0 the component had no metadata.yaml
+    assert connectors["spanmetrics"]["replacement"] == "span_metrics"  # alias from the factory only
+    assert "uncertainBefore" not in connectors["span_metrics"] and "derived" not in connectors["span_metrics"]
 
 
 @pytest.mark.parametrize("pin, refused", [

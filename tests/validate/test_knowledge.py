@@ -101,6 +101,30 @@ def test_collector_ranges_answer_per_release():
     assert data.coverage()[0] == "0.90.0" and data.knows("0.113.0") and not data.knows("0.113.5")
 
 
+def test_contrib_renames_answer_per_release():
+    data = collector.components()
+    assert data.status("processors", "k8s_attributes", "contrib", "0.146.0").present
+    early = data.status("processors", "k8s_attributes", "contrib", "0.145.0")
+    assert not early.present and early.since == "0.146.0" and not early.unknown
+    alias = data.status("processors", "k8sattributes", "k8s", "0.159.0")
+    assert alias.present and alias.deprecated == "0.146.0" and alias.replacement == "k8s_attributes"
+    assert data.status("exporters", "prometheus_remote_write", "core", "0.154.0").present  # core ships the contrib module
+    assert "renamed it is not in otelstack's data" in data.status("connectors", "span_metrics", "contrib", "0.150.0").unknown
+    assert not data.status("connectors", "span_metrics", "core", "0.150.0").unknown  # core has neither name
+    assert not data.status("receivers", "kubelet_stats", "contrib", "0.140.0").unknown  # before any rename
+
+
+def test_snake_case_guess_only_where_contrib_types_are_derived():
+    entry = {"contrib": {"since": "0.90.0"}, "derived": True}
+    base = {"releases": ["0.90.0", "0.150.0"], "images": {}, "distributions": ["contrib"],
+            "components": {"receivers": {"kubeletstats": entry}}}
+    derived = collector.Components({**base, "contribTypes": {"source": "naming-rule", "renamesSince": "0.144.0"}})
+    assert "snake_case name" in derived.status("receivers", "kubelet_stats", "contrib", "0.150.0").unknown
+    assert not derived.status("receivers", "kubelet_stat", "contrib", "0.150.0").unknown
+    read = collector.Components({**base, "contribTypes": {"source": "metadata", "renamesSince": "0.144.0"}})
+    assert not read.status("receivers", "kubelet_stats", "contrib", "0.150.0").unknown
+
+
 def test_operator_defaults_give_the_collector_of_a_latest_tag():
     defaults = collector.operator_defaults()
     assert defaults.collector_version("0.113.0") == "0.113.0"

@@ -1,7 +1,8 @@
 """otelstack's knowledge generator: builds tools/otelstack/data/ from upstream git tags.
 
 One module per upstream source under `datagen.sources`; each declares the repositories it reads
-(`REPOSITORIES`, owner/name), the hand files it merges (`HAND`, under datagen/hand/) and
+(`REPOSITORIES`, owner/name; `OPTIONAL_REPOSITORIES` for ones it can do without, passed as
+`upstream.AbsentRepo` when no mirror is there), the hand files it merges (`HAND`, under datagen/hand/) and
 `generate(*repos) -> {data path: DataFile}`. This package writes every file deterministically
 (datagen.emit) with a provenance block, so regenerating from the same commits is byte-identical.
 
@@ -62,13 +63,22 @@ def hand(name: str) -> Any:
     return yaml.safe_load((HAND_DIR / name).read_text(encoding="utf-8"))
 
 
+def repositories(module: ModuleType) -> tuple[str, ...]:
+    """Every repository a source reads, the optional ones last."""
+    return tuple(module.REPOSITORIES) + tuple(getattr(module, "OPTIONAL_REPOSITORIES", ()))
+
+
 def provenance(module: ModuleType, repos: list[UpstreamRepo]) -> dict:
-    return {
+    out = {
         "generator": f"datagen.sources.{module.__name__.rsplit('.', 1)[-1]}",
         "generatorVersion": f"{FRAMEWORK_VERSION}.{module.VERSION}",
-        "upstream": [{"repository": f"https://github.com/{repo.name}", "refs": dict(repo.read)} for repo in repos],
+        "upstream": [{"repository": f"https://github.com/{repo.name}", "refs": dict(repo.read)} for repo in repos if repo.present],
         "hand": [f"tools/datagen/hand/{name}" for name in getattr(module, "HAND", ())],
     }
+    absent = [{"repository": f"https://github.com/{repo.name}", "reason": repo.reason} for repo in repos if not repo.present]
+    if absent:
+        out["notRead"] = absent
+    return out
 
 
 def render(module: ModuleType, repos: list[UpstreamRepo]) -> dict[str, str]:

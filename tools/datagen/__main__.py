@@ -9,7 +9,7 @@ import sys
 import time
 
 from datagen import DATA_DIR, SOURCES, render, source
-from datagen.upstream import UpstreamError, open_mirror
+from datagen.upstream import UpstreamError, open_mirror, open_optional
 
 
 def default_mirrors() -> str:
@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, module in zip(names, modules):
         started = time.perf_counter()
         repos = [open_mirror(args.mirrors, repo) for repo in module.REPOSITORIES]
+        repos += [open_optional(args.mirrors, repo) for repo in getattr(module, "OPTIONAL_REPOSITORIES", ())]
+        for repo in repos:
+            if not repo.present:
+                print(f"datagen: {name}: optional {repo.name} not read ({repo.reason}): fetch github:{repo.name} to use it",
+                      file=sys.stderr)
         try:
             files = render(module, repos)
         except UpstreamError as exc:

@@ -16,6 +16,8 @@ class UpstreamError(Exception):
 
 
 class UpstreamRepo:
+    present = True
+
     def __init__(self, git_dir: str, name: str) -> None:
         self.git_dir = git_dir
         self.name = name  # owner/name on GitHub
@@ -109,6 +111,19 @@ class UpstreamRepo:
                 out[name] = parts[2]
         return out
 
+    def blob_ids(self, ref: str, paths: list[str]) -> dict[str, str]:
+        """{path: blob id} for those of `paths` that are files at a ref, in one `ls-tree`: a source
+        reading a few files per tag can then parse each distinct blob once."""
+        commit = self.commit(ref) if not _is_commit(ref) else ref
+        out = {}
+        for start in range(0, len(paths), 500):  # keep the argument list short
+            for line in self.git("ls-tree", "--full-tree", commit, "--", *paths[start:start + 500]).splitlines():
+                meta, _, name = line.partition("\t")
+                parts = meta.split()
+                if len(parts) == 3 and parts[1] == "blob":
+                    out[name] = parts[2]
+        return out
+
     def blob(self, blob_id: str) -> str:
         data = self._object(blob_id)
         return "" if data is None else data.decode("utf-8", errors="replace")
@@ -132,9 +147,35 @@ def _is_commit(ref: str) -> bool:
     return len(ref) == 40 and all(c in "0123456789abcdef" for c in ref)
 
 
+class AbsentRepo:
+    """An optional repository (a source's OPTIONAL_REPOSITORIES) with no mirror here: the source
+    falls back to what it can derive without it, and the provenance says it was not read."""
+
+    present = False
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        self.read: dict[str, str] = {}
+
+    def close(self) -> None:
+        pass
+
+
+def mirror_dir(root: str, name: str) -> str:
+    return os.path.join(root, name.replace("/", "+"), "repo")
+
+
+def open_optional(root: str, name: str) -> UpstreamRepo | AbsentRepo:
+    git_dir = mirror_dir(root, name)
+    if os.path.isdir(git_dir):
+        return UpstreamRepo(git_dir, name)
+    return AbsentRepo(name, "no mirror of it was fetched")  # no local path: the reason goes into committed data
+
+
 def open_mirror(root: str, name: str) -> UpstreamRepo:
     """The fetched mirror of `owner/name` under `root` (`<root>/<owner>+<name>/repo`)."""
-    git_dir = os.path.join(root, name.replace("/", "+"), "repo")
+    git_dir = mirror_dir(root, name)
     if not os.path.isdir(git_dir):
         raise UpstreamError(f"no mirror of {name} at {git_dir}: fetch it first (the search tool's `fetch github:{name}`)")
     return UpstreamRepo(git_dir, name)

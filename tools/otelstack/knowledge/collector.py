@@ -21,6 +21,7 @@ class ComponentStatus:
     replacement: str | None = None
     note: str = ""
     elsewhere: tuple[str, ...] = field(default_factory=tuple)  # distributions that have it at this release
+    unknown: str = ""  # why the data cannot say whether an absent type exists at this release
 
 
 def _normal(version: str) -> str:
@@ -34,6 +35,9 @@ class Components:
         self._release_set = set(self.releases)
         self.images: dict[str, str] = data["images"]
         self.components: dict[str, dict] = data["components"]
+        self.distributions: list[str] = list(data.get("distributions", []))
+        # contrib types derived from module names miss the snake_case renames the data has no release for
+        self.contrib_types: dict = data.get("contribTypes") or {}
 
     def coverage(self) -> tuple[str, str]:
         return self.releases[0], self.releases[-1]
@@ -52,13 +56,38 @@ class Components:
         entry = self.components.get(section, {}).get(kind) or {}
         spans = _spans(entry.get(distribution))
         present = any(_inside(version, span) for span in spans)
-        elsewhere = tuple(sorted(d for d, value in entry.items() if d not in ("deprecated", "replacement", "note")
-                                 and d != distribution and any(_inside(version, s) for s in _spans(value))))
+        elsewhere = tuple(sorted(d for d in self.distributions if d in entry and d != distribution
+                                 and any(_inside(version, s) for s in _spans(entry[d]))))
         removed = next((s["removed"] for s in spans if s.get("removed") and versions.at_least(version, s["removed"])), None)
         later = next((s["since"] for s in spans if versions.at_least(version, s["since"]) is False), None)
         deprecated = entry.get("deprecated")
         deprecated = deprecated if deprecated and versions.at_least(version, deprecated) else None
-        return ComponentStatus(present, deprecated, removed, later, entry.get("replacement"), entry.get("note", ""), elsewhere)
+        unknown = "" if present else self._unknown(section, kind, entry, distribution, version)
+        return ComponentStatus(present, deprecated, removed, later, entry.get("replacement"), entry.get("note", ""), elsewhere,
+                               unknown)
+
+    def _unknown(self, section: str, kind: str, entry: dict, distribution: str, version: str) -> str:
+        """Why an absent type may still be in the image: a rename the data has no first release for.
+        Only from the first release with a snake_case rename on, and only for a distribution that
+        has the type's former name at this release."""
+        since = self.contrib_types.get("renamesSince")
+        if not since or not versions.at_least(version, since):
+            return ""
+        former = entry.get("renamedFrom")
+        if entry and former and entry.get("uncertainBefore"):
+            if self.status(section, former, distribution, version).present:
+                return (f"{kind!r} is the new name of {former!r}, known from {entry['uncertainBefore']} on; "
+                        f"the release that renamed it is not in otelstack's data")
+            return ""
+        if entry or self.contrib_types.get("source") != "naming-rule" or "_" not in kind:
+            return ""
+        former = kind.replace("_", "")
+        if (self.components.get(section, {}).get(former) or {}).get("derived") and \
+                self.status(section, former, distribution, version).present:
+            return (f"{kind!r} may be the snake_case name the collector gave {former!r} (the old name stays a "
+                    f"deprecated alias); otelstack derives contrib component names from module names and has no "
+                    f"release for that rename")
+        return ""
 
     def replacement(self, section: str, kind: str) -> tuple[str | None, str]:
         entry = self.components.get(section, {}).get(kind) or {}
@@ -94,6 +123,9 @@ class ComponentConfigs:
     def __init__(self, data: dict) -> None:
         self.versions: list[str] = [str(v) for v in data["versions"]]
         self.components: dict[str, dict] = data["components"]
+        self.distributions: list[str] = list(data.get("distributions", []))
+        # contrib types derived from module names miss the snake_case renames the data has no release for
+        self.contrib_types: dict = data.get("contribTypes") or {}
 
     def coverage(self) -> tuple[str, str]:
         return self.versions[0], self.versions[-1]

@@ -9,6 +9,9 @@ the data does cover. A chart version newer than the data is reported by helm-cha
 Chart values that are known at apply time only (a variable, an expression otelstack does not
 evaluate) are not checked either, and this says so for each application.
 
+A collector component name the data cannot settle (a snake_case rename with no known first
+release, see collector-component-not-in-image) is said here too, once per component.
+
 Problematic (info):
     spec: {image: otel/opentelemetry-collector-contrib:0.89.0}
 Correct:
@@ -20,7 +23,7 @@ from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
 from otelstack.validate.rules._beyla import deployments
 from otelstack.validate.rules._tf_schema import admitted, resources as tf_resources
-from otelstack.validate.rules._knowledge import chart_sources_by_status, collector_image
+from otelstack.validate.rules._knowledge import chart_sources_by_status, collector_image, components_at_release
 from otelstack.validate.rules.base import Context
 
 ID = "knowledge-not-checked"
@@ -49,6 +52,13 @@ def check(ctx: Context):
             yield Problem(image.location, f"collector {collector.label}: components not checked: {image.unchecked}",
                           f"set {collector.image_field} to a released collector image with its version tag" if not image.repository
                           else "pin a collector release otelstack knows, or regenerate the data (make data)")
+    for collector, config, image, section, name, status in components_at_release(ctx):
+        if status.unknown:
+            yield Problem(config.key_location((section, name)),
+                          f"collector {collector.label}: {section[:-1]} {name.split('/', 1)[0]!r} not checked against "
+                          f"{image.label} ({image.distribution} distribution, release {image.version}): {status.unknown}",
+                          "check the component's name in the collector's changelog, or fetch the contrib repository "
+                          "and regenerate the data (make data)")
     reported: set[str] = set()
     for resource, address, raw, path in tf_resources(ctx):  # once per module directory
         directory = path.rsplit("/", 1)[0] if "/" in path else ""
