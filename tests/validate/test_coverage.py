@@ -28,7 +28,7 @@ APPLICATION_TF = '''resource "argocd_application" "beyla" {
 def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path):
     (tmp_path / "deploy.sh").write_text("#!/bin/sh\nkubectl apply -f .\n")
     (tmp_path / "README.md").write_text("# platform\n")
-    (tmp_path / "collector.yaml.tpl").write_text("mode: ${MODE}\n")
+    (tmp_path / "collector.yaml.tpl").write_text("%{ if enabled }\nmode: ${MODE}\n%{ endif }\n")
     (tmp_path / ".argocd").mkdir()
     (tmp_path / ".argocd" / "app.yaml").write_text("kind: Application\n")
     result = run_cli(["validate", str(tmp_path), "--format", "json"])
@@ -37,7 +37,8 @@ def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path
     assert payload["summary"]["files"] == 0 and payload["summary"]["skipped"] == 4
     reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
     assert reasons == {"deploy.sh": "unsupported file type (.sh)", "README.md": "unsupported file type (.md)",
-                       "collector.yaml.tpl": "a template: rendered by envsubst/templatefile before use", ".argocd/": "hidden directory"}
+                       "collector.yaml.tpl": "a template: YAML only once its placeholders (%{ if enabled }) are filled in by another tool",
+                       ".argocd/": "hidden directory"}
     text = run_cli(["validate", str(tmp_path)]).out
     assert "not read:" in text and "hidden directory: .argocd/" in text and "0 files, 4 not read" in text
     strict = run_cli(["validate", str(tmp_path), "--strict"])
@@ -64,13 +65,13 @@ def test_one_unreadable_file_named_explicitly_is_a_usage_error(tmp_path: Path):
 
 
 def test_an_unreadable_file_named_beside_readable_ones_is_listed_not_read(tmp_path: Path):
-    (tmp_path / "collector.yaml.tpl").write_text("mode: ${MODE}\n")
+    (tmp_path / "collector.yaml.tpl").write_text("%{ if enabled }\nmode: ${MODE}\n%{ endif }\n")
     (tmp_path / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n")
     named = [str(tmp_path / "settings.yaml"), str(tmp_path / "collector.yaml.tpl")]
     result = run_cli(["validate", *named, "--format", "json"])
     payload = json.loads(result.out)
     assert result.code == 0 and payload["summary"]["files"] == 1 and payload["findings"] == []
-    assert payload["skipped"] == [{"file": "collector.yaml.tpl", "reason": "a template: rendered by envsubst/templatefile before use"}]
+    assert payload["skipped"] == [{"file": "collector.yaml.tpl", "reason": "a template: YAML only once its placeholders (%{ if enabled }) are filled in by another tool"}]
     assert run_cli(["validate", *named, "--strict"]).code == 1
 
 

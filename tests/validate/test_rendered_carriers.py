@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from otelstack.external import ProcessRunner, RecordedRunner, find_tool
+from otelstack.source import Unknown
 from otelstack.validate import Options, validate
 from otelstack.validate.loaders import rendered
 from helpers import run_cli
@@ -595,13 +596,21 @@ def test_other_charts_are_skipped_and_known_chart_copies_are_values(tmp_path: Pa
 # Templates and cost -----------------------------------------------------------------------------
 
 
-def test_envsubst_templates_are_listed_and_a_path_of_one_is_a_usage_error(tmp_path: Path):
-    root = tree(tmp_path, {"collector.yaml.tpl": "mode: ${DEPLOY_MODE}\n", "values.tftpl": "a: ${b}\n"})
+def test_templates_that_are_yaml_are_read_with_placeholders_unknown_and_others_listed(tmp_path: Path):
+    root = tree(tmp_path, {
+        "collector.yaml.tpl": COLLECTOR.replace("  name: main\n", "  name: main\n      namespace: ${NAMESPACE}\n"),
+        "loop.tftpl": "%{ for name in names }\n- ${name}\n%{ endfor }\n",
+        "script.tpl": "#!/bin/sh\nset -e\nkubectl apply -f: -\n  x\n",
+    })
     report = validate([str(root)])
-    reason = "a template: rendered by envsubst/templatefile before use"
-    assert skipped(report) == {"collector.yaml.tpl": reason, "values.tftpl": reason}
-    result = run_cli(["validate", str(root / "collector.yaml.tpl")])
-    assert result.code == 2 and reason in result.err
+    assert skipped(report) == {"loop.tftpl": "a template: YAML only once its placeholders (%{ for name in names }) are filled in by another tool",
+                               "script.tpl": "a template that is not YAML before another tool renders it"}
+    platform, _ = _platform(root)
+    [collector] = platform.collectors
+    assert collector.name == "main" and isinstance(collector.namespace, Unknown) and collector.config is not None
+    assert not [f for f in report.findings if f.severity.value == "error"]
+    result = run_cli(["validate", str(root / "script.tpl")])
+    assert result.code == 2 and "a template that is not YAML before another tool renders it" in result.err
 
 
 def test_a_tree_without_rendered_carriers_pays_nothing_for_them(tmp_path: Path):

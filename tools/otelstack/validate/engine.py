@@ -39,7 +39,7 @@ def load(paths: list[str], config_path: str | None = None, git_source=None) -> L
     `git_source`: the revision git generators read (fleet diff's base); default HEAD of the tree's clone."""
     paths = list(paths) or ["."]
     discovery = discover(paths)
-    _require_readable(paths, discovery)
+    _require_readable(paths, discovery.root, discovery.skipped)
     config = load_config(discovery.root, config_path)
     discovery.exclude(config.exclude)
     platform = Platform(discovery.root)
@@ -52,6 +52,7 @@ def load(paths: list[str], config_path: str | None = None, git_source=None) -> L
     tree_loader = loader(platform)
     tree_loader.git_source = git_source
     skipped = tree_loader.load(discovery)
+    _require_readable(paths, discovery.root, skipped)  # a carrier may find it cannot read a file it claimed
     return Loaded(platform, skipped, config)
 
 
@@ -68,7 +69,7 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
     return report
 
 
-def _require_readable(paths: list[str], discovery) -> None:
+def _require_readable(paths: list[str], root: str, skipped) -> None:
     """Files named on the command line that otelstack cannot read, and nothing else named, is a usage
     error, not a green run. Among readable PATHs such a file is listed as not read (--strict fails)."""
     import os
@@ -77,8 +78,8 @@ def _require_readable(paths: list[str], discovery) -> None:
     for given in paths:
         if not os.path.isfile(given):
             return
-        display = os.path.relpath(os.path.abspath(given), discovery.root).replace(os.sep, "/")
-        reason = next((s.reason for s in discovery.skipped if s.file == display), None)
+        display = os.path.relpath(os.path.abspath(given), root).replace(os.sep, "/")
+        reason = next((s.reason for s in skipped if s.file == display), None)
         if reason is None:
             return
         unreadable.append((given, reason))
@@ -86,7 +87,8 @@ def _require_readable(paths: list[str], discovery) -> None:
         given, reason = unreadable[0]
         more = f" (and {len(unreadable) - 1} more named file(s) it cannot read)" if len(unreadable) > 1 else ""
         raise UsageError(f"{given}: otelstack cannot read this file ({reason}){more}",
-                         hint="it reads Terraform (.tf), Kubernetes YAML/JSON, Jinja (.j2), Jsonnet (.jsonnet), kustomizations, Helm charts and otelstack.yaml")
+                         hint="it reads Terraform (.tf), Kubernetes YAML/JSON and their templates, Jinja (.j2), Jsonnet (.jsonnet), "
+                              "kustomizations, Helm charts and otelstack.yaml")
 
 
 def run_rules(platform: Platform, options: Options, config=None) -> Report:

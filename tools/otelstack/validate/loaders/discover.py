@@ -148,19 +148,10 @@ def enclosing_claim(path: str, carriers) -> str | None:
         directory = parent
 
 
-# Files that are knowingly not read, with the reason (beyond "unsupported file type").
-NOT_READ_SUFFIXES = {
-    ".tpl": "a template: rendered by envsubst/templatefile before use",
-    ".tftpl": "a template: rendered by envsubst/templatefile before use",
-}
-
-
 def unsupported_reason(name: str) -> str:
     suffix = os.path.splitext(name)[1]
     if name.startswith("."):
         return "hidden file"
     if name.endswith((".tftest.hcl", ".tftest.json")):
         return "a Terraform test file: `terraform test` runs it"
-    if suffix in NOT_READ_SUFFIXES:
-        return NOT_READ_SUFFIXES[suffix]
     return f"unsupported file type ({suffix or 'no extension'})"

@@ -16,6 +16,9 @@ from otelstack.yamlsource import load_yaml
 NAME = "kubernetes"
 ORDER = 3
 SUFFIXES = (".yaml", ".yml", ".json")
+# Templates another tool renders (envsubst, Terraform's templatefile): read as YAML with their
+# placeholders unknown when they are YAML already; listed as not read when they are not.
+TEMPLATE_SUFFIXES = (".tpl", ".tftpl")
 STACK_FILE = "otelstack.yaml"
 
 # A value that is nothing but a placeholder another tool fills in before Kubernetes sees it:
@@ -24,13 +27,13 @@ WHOLE_PLACEHOLDER = re.compile(r"^\s*(\$\{[^{}]*\}|%\{[^{}]*\}|\{\{.*\}\})\s*$",
 
 
 def claims(name: str) -> bool:
-    return name.endswith(SUFFIXES) and name != STACK_FILE
+    return name.endswith(SUFFIXES + TEMPLATE_SUFFIXES) and name != STACK_FILE
 
 
 def load(loader: Loader, item: Input) -> None:
     text = loader.read(item, "syntax-yaml")
     if text is not None:
-        load_file(loader, SourceFile(item.display, item.fs_path, "yaml", text))
+        load_file(loader, SourceFile(item.display, item.fs_path, "yaml", text), template=item.fs_path.endswith(TEMPLATE_SUFFIXES))
 
 
 # A placeholder another tool fills in before the text is YAML: envsubst/Terraform `${...}`,
@@ -52,14 +55,15 @@ def template_placeholder(text: str, problems) -> str | None:
     return found
 
 
-def load_file(loader: Loader, file: SourceFile) -> None:
+def load_file(loader: Loader, file: SourceFile, template: bool = False) -> None:
     loader.register(file)
     loaded = load_yaml(file.text, file.path)
     if loaded.problems:
         placeholder = template_placeholder(file.text, loaded.problems)
-        if placeholder is not None:
+        if placeholder is not None or template:
             del loader.platform.files[file.path]
-            loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool")
+            loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool"
+                        if placeholder is not None else "a template that is not YAML before another tool renders it")
             return
     loader.yaml_cache[file.fs_path] = loaded
     for problem in loaded.problems:

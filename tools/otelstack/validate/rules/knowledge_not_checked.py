@@ -46,6 +46,12 @@ def check(ctx: Context):
                 yield Problem(app.loc(*source.base), f"application {app.label}: its {source.knowledge.title} chart values are known at apply "
                                                      f"time only{shown}: they are not checked",
                               "validate the rendered values, or pass them in a form otelstack reads (a literal yamlencode, a file)")
+    for collector in ctx.platform.collectors:
+        written = collector.obj.doc.get(("spec", "config"))
+        if collector.config is None and is_unknown(written):
+            yield Problem(collector.obj.doc.location(("spec", "config")),
+                          f"collector {collector.label}: its configuration is known only once another tool fills it in"
+                          f"{f' ({written.expression})' if written.expression else ''}: not checked", "validate the rendered manifest as well")
     for collector, _ in configs(ctx):
         image = collector_image(ctx, collector)
         if image.unchecked:
