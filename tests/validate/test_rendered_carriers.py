@@ -326,6 +326,15 @@ def test_kustomize_overlay_rendered_once_and_its_files_not_checked_alone(tmp_pat
     assert config_map.file.path == "app/overlays/otel/kustomization.yaml" and config_map.doc.location().line == 7
 
 
+def test_a_patch_named_on_its_own_is_read_through_its_kustomization(tmp_path: Path):
+    """Seen in angelokurtis/otel-auto-instrumentation: naming overlays/otel/deployment.yaml (a patch) read it as a
+    Deployment without a selector."""
+    root = tree(tmp_path, OVERLAY)
+    report = validate([str(root / "app/overlays/otel/deployment.yaml")])
+    assert findings(report) == []
+    assert {"kustomization.yaml", "deployment.yaml", "../../base/deployment.yaml"} <= set(report.files)
+
+
 def test_kustomize_without_kubectl_lists_the_root_and_its_files(tmp_path: Path, monkeypatch):
     root = tree(tmp_path, OVERLAY)
     without(monkeypatch, "kubectl")

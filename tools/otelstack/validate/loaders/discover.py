@@ -88,6 +88,9 @@ def discover(paths: list[str], carriers) -> Discovery:
     # A file inside a folder a carrier reads whole (a Helm chart's template) stands for that folder:
     # the result must not depend on which of them the user names.
     paths = [enclosing_claim(os.path.abspath(p), carriers) or p if os.path.isfile(p) else p for p in paths]
+    # A file beside a kustomization (a patch, a resource of it) is what that kustomization renders:
+    # read the kustomization with it, as `kubectl kustomize` would, rather than the file on its own.
+    paths += [k for p in paths if os.path.isfile(p) for k in _beside_kustomization(p, carriers) if k not in paths]
     root = common_root(paths)
     found = Discovery(root)
     seen: set[str] = set()
@@ -130,6 +133,15 @@ def discover(paths: list[str], carriers) -> Discovery:
                     continue  # otelstack's own settings, read by the engine
                 add_file(os.path.join(directory, name))
     return found
+
+
+def _beside_kustomization(path: str, carriers) -> list[str]:
+    kustomize = next((c for c in carriers if c.NAME == "kustomize"), None)
+    names = getattr(kustomize, "FILE_NAMES", ())
+    if os.path.basename(path) in names:
+        return []
+    directory = os.path.dirname(os.path.abspath(path))
+    return [os.path.join(directory, name) for name in names if os.path.isfile(os.path.join(directory, name))][:1]
 
 
 def enclosing_claim(path: str, carriers) -> str | None:
