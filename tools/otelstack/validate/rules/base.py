@@ -73,6 +73,13 @@ class Context:
                     if is_unknown(source.path) or is_unknown(source.repo_url) or not self.platform.is_own_source(source) \
                             or id(app) not in deploying:
                         cached.append((app, source))
+            for app in self.platform.applications:  # helm_release of a chart otelstack does not render
+                if app.engine != "helm":
+                    continue
+                for source in app.sources:
+                    local = isinstance(source.chart, str) and source.chart.startswith((".", "/")) and id(app) not in deploying
+                    if source.knowledge is None and (is_unknown(source.chart) or is_unknown(source.repo_url) or local):
+                        cached.append((app, source))
             self._cache["unseen-content"] = cached
         return cached
 
@@ -84,7 +91,9 @@ class Context:
         if not unseen:
             return ""
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
-        if is_unknown(source.repo_url) or is_unknown(source.path):
+        if app.engine == "helm":
+            why = f"the chart {source.chart}"
+        elif is_unknown(source.repo_url) or is_unknown(source.path):
             why = f"{source.path} of {source.repo_url}" if source.path is not None else f"{source.repo_url}"
         elif not self.platform.is_own_source(source):
             why = f"{source.path or '.'} of another repository ({source.repo_url})"
