@@ -551,3 +551,27 @@ def test_a_cluster_whose_server_comes_from_a_data_source_is_still_registered(tmp
     [cluster] = platform.clusters
     assert cluster.name == "common" and isinstance(cluster.server, Unknown)
     assert validate([str(tmp_path)], Options(only={"argocd-destination-unregistered"})).findings == []
+
+
+def test_a_helm_release_of_a_chart_otelstack_does_not_render_leaves_whole_tree_questions_not_checked(tmp_path: Path):
+    """Seen in utkusarioglu/nextjs-grpc-infra: cert-manager Issuers come from a local chart whose path is a variable."""
+    operator = """\
+        resource "helm_release" "operator" {
+          name       = "otel-operator"
+          repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+          chart      = "opentelemetry-operator"
+          version    = "0.74.0"
+        }
+    """
+    _tree(tmp_path, {"main.tf": operator})
+    [alone] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
+    assert alone.severity.value == "error"
+    _tree(tmp_path, {"certificates.tf": """\
+        variable "project_root_path" { type = string }
+        resource "helm_release" "certificates" {
+          name  = "certificates"
+          chart = "${var.project_root_path}/certificates"
+        }
+    """})
+    [unseen] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
+    assert unseen.severity.value == "info" and 'deploys the chart "${var.project_root_path}/certificates"' in unseen.message
