@@ -28,6 +28,7 @@ MIN_RELEASE = "0.90.0"
 SECTIONS = ("receivers", "processors", "exporters", "connectors", "extensions")
 CLASSES = {"receivers": "receiver", "processors": "processor", "exporters": "exporter", "connectors": "connector", "extensions": "extension"}
 CORE_PREFIX = "go.opentelemetry.io/collector/"
+_TYPE_STR = re.compile(r'\btypeStr\s*(?:component\.Type\s*)?=\s*(?:component\.(?:Type|MustNewType)\()?"([a-z0-9_]+)"')
 CONTRIB_PREFIX = "github.com/open-telemetry/opentelemetry-collector-contrib/"
 # a literal alias; contrib factories pass metadata.DeprecatedType, which metadata.yaml states
 _ALIAS = re.compile(r'WithDeprecatedTypeAlias\(\s*component\.MustNewType\("([a-z0-9_]+)"\)')
@@ -74,7 +75,7 @@ class _Metadata:
         blobs = self._blobs.get(tag or "", {})
         meta_blob = blobs.get(f"{folder}/metadata.yaml")
         if meta_blob is None:
-            return None
+            return self._factory_type(blobs.get(f"{folder}/factory.go"))
         metadata = self._parse(meta_blob, lambda text: yaml.safe_load(text) or {})
         if not isinstance(metadata, dict) or not metadata.get("type"):
             return None
@@ -90,6 +91,15 @@ class _Metadata:
         for alias in sorted(aliases - {kind}):
             out.append((alias, {"deprecated": True, "alias_of": kind}))
         return out
+
+    def _factory_type(self, factory_blob: str | None) -> list[tuple[str, dict]] | None:
+        """Releases before metadata.yaml: the type the factory declares (`typeStr = "memory_limiter"`)."""
+        if factory_blob is None:
+            return None
+        found = self._parse(factory_blob, lambda text: _TYPE_STR.findall(text))
+        if not isinstance(found, list) or len(set(found)) != 1:
+            return None
+        return [(found[0], {})]
 
     def _parse(self, blob_id: str, parse) -> object:
         if blob_id not in self._parsed:

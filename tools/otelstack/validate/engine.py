@@ -52,7 +52,6 @@ def load(paths: list[str], config_path: str | None = None, git_source=None) -> L
     tree_loader = loader(platform)
     tree_loader.git_source = git_source
     skipped = tree_loader.load(discovery)
-    _require_readable(paths, discovery.root, skipped)  # a carrier may find it cannot read a file it claimed
     return Loaded(platform, skipped, config)
 
 
@@ -70,8 +69,9 @@ def validate(paths: list[str], options: Options | None = None) -> Report:
 
 
 def _require_readable(paths: list[str], root: str, skipped) -> None:
-    """Files named on the command line that otelstack cannot read, and nothing else named, is a usage
-    error, not a green run. Among readable PATHs such a file is listed as not read (--strict fails)."""
+    """Files named on the command line that otelstack has no reader for, and nothing else named, is a
+    usage error, not a green run. Among readable PATHs such a file is listed as not read, as is a file a
+    reader took and found nothing in to check (--strict fails on either)."""
     import os
 
     unreadable = []
