@@ -306,3 +306,28 @@ spec:
     [unseen] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
     assert unseen.severity.value == "info"
     assert "not checked: application cert-manager deploys cert-manager/base of another repository" in unseen.message
+
+
+def test_one_endpoint_of_an_instrumentation_for_all_its_languages_is_one_finding(tmp_path: Path):
+    """Seen in elven-observability/stack-observability-k8s: one exporter endpoint, seven languages."""
+    languages = ["java", "nodejs", "python", "dotnet", "go", "apacheHttpd", "nginx"]
+    (tmp_path / "instrumentation.yaml").write_text(
+        "apiVersion: opentelemetry.io/v1alpha1\nkind: Instrumentation\nmetadata: {name: all, namespace: apps}\nspec:\n"
+        "  exporter:\n    endpoint: http://otel-gateway.telemetry.svc.cluster.local:4317\n"
+        + "".join(f"  {language}: {{}}\n" for language in languages))
+    [finding] = validate([str(tmp_path)], Options(only={"wiring-not-checked"})).findings
+    assert finding.line == 6 and finding.message.startswith("Instrumentation all (apacheHttpd, dotnet, go and 4 more): ")
+
+
+def test_a_local_chart_wrapping_a_known_chart_of_the_same_name_is_not_taken_for_it(tmp_path: Path):
+    """Seen in aws-samples/eks-blueprints-add-ons: chart `opentelemetry-collector` 0.1.0 depending on the upstream chart 0.47.0."""
+    (tmp_path / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: opentelemetry-collector\nversion: 0.1.0\ndependencies:\n"
+        "  - name: opentelemetry-collector\n    version: 0.127.2\n    repository: https://open-telemetry.github.io/opentelemetry-helm-charts\n")
+    (tmp_path / "values.yaml").write_text("opentelemetry-collector:\n  mode: deployment\n  image: {repository: otel/opentelemetry-collector-k8s}\n")
+    report = validate([str(tmp_path)])
+    assert not [f for f in report.findings if "0.1.0" in f.message]
+    from otelstack.validate.engine import load
+
+    versions = sorted(source.target_revision for app in load([str(tmp_path)]).platform.applications for source in app.sources)
+    assert versions == ["0.127.2"]

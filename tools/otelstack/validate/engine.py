@@ -153,37 +153,44 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
     return report
 
 
-# How a message names an application (Application.label: with its cluster when a generator chose it).
+# How a message names what it is about when one line of the tree stands for several of them: an
+# application (Application.label, with its cluster when a generator chose it), or one language of an
+# Instrumentation.
 _APPLICATION = re.compile(r"application (?P<name>[^\s:]+)(?: \(cluster (?P<cluster>[^)]+)\))?(?=:)")
+_INSTRUMENTATION = re.compile(r"Instrumentation (?P<name>[^\s:]+) \((?P<language>[^)]+)\)(?=:)")
 _LISTED = 4
 
 
 def merge_generated(findings) -> list[Finding]:
-    """One finding per place: the same problem of several applications written once — every
-    application an ApplicationSet generates, every call of a module — is one fix at one line,
-    reported once with the applications (and clusters) it concerns."""
+    """One finding per place: the same problem of several things written once — every application
+    an ApplicationSet generates, every call of a module, every language an Instrumentation configures —
+    is one fix at one line, reported once with what it concerns."""
     from dataclasses import replace
 
-    groups: dict[tuple, list[tuple[str, str, Finding]]] = {}
+    groups: dict[tuple, list[tuple[tuple[str, str], Finding]]] = {}
     kept = []
     for finding in findings:
-        match = _APPLICATION.search(finding.message)
+        match = _APPLICATION.search(finding.message) or _INSTRUMENTATION.search(finding.message)
         if match is None:
             kept.append(finding)
             continue
         key = (finding.file, finding.line, finding.column, finding.rule, finding.severity, finding.hint,
-               finding.message[:match.start()], finding.message[match.end():])
-        groups.setdefault(key, []).append((match["name"], match["cluster"] or "", finding))
+               match.re.pattern, finding.message[:match.start()], finding.message[match.end():])
+        groups.setdefault(key, []).append((tuple(match.groups(default="")), finding))
     for key, members in groups.items():
         if len(members) == 1:
-            kept.append(members[0][2])
+            kept.append(members[0][1])
             continue
-        members.sort(key=lambda m: (m[1], m[0]))
+        members.sort(key=lambda m: (m[0][1], m[0][0]))
         prefix, suffix = key[-2], key[-1]
-        label = f"applications {_listing([m[0] for m in members])}"
-        if any(m[1] for m in members):
-            label += f" (clusters {_listing([m[1] for m in members])})"
-        kept.append(replace(members[0][2], message=f"{prefix}{label}{suffix}"))
+        names = [m[0][0] for m in members]
+        seconds = [m[0][1] for m in members]
+        if key[-3] == _INSTRUMENTATION.pattern:
+            label = f"Instrumentation {names[0]} ({_listing(seconds)})" if len(set(names)) == 1 else \
+                f"Instrumentations {_listing(names)} ({_listing(seconds)})"
+        else:
+            label = f"applications {_listing(names)}" + (f" (clusters {_listing(seconds)})" if any(seconds) else "")
+        kept.append(replace(members[0][1], message=f"{prefix}{label}{suffix}"))
     return kept
 
 

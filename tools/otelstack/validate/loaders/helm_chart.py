@@ -109,7 +109,8 @@ def _known_charts(loader: Loader, item: Input, chart: Located) -> list[str]:
         values_doc = loaded.documents[0] if loaded.documents and isinstance(loaded.documents[0].data, dict) else None
     found = []
     name = chart.get(("name",))
-    if name in names:  # a vendored copy: its own version is the chart version
+    wraps_itself = any(d.get("name") == name for d in dependencies)  # a wrapper named after the chart it depends on
+    if name in names and not wraps_itself:  # a vendored copy: its own version is the chart version
         _add_chart_values(loader, item, chart, values_doc, (), name, None, chart.get(("version",)), ("version",))
         found.append(f"{name} {shown(chart.get(('version',)))}")
     for index, dependency in enumerate(chart.get(("dependencies",)) or []):
