@@ -331,3 +331,18 @@ def test_a_local_chart_wrapping_a_known_chart_of_the_same_name_is_not_taken_for_
 
     versions = sorted(source.target_revision for app in load([str(tmp_path)]).platform.applications for source in app.sources)
     assert versions == ["0.127.2"]
+
+
+def test_a_repository_of_the_platforms_own_organisation_may_track_a_branch(tmp_path: Path):
+    """Seen in NaturalSelectionLabs/Hephaestus: per-cluster config in NaturalSelectionLabs/Cluster-Exporter at HEAD."""
+    import subprocess
+
+    elements = "          - cluster: dev\n            url: https://dev.k8s.example.com"
+    counts = {}
+    for name, origin in (("own", "git@github.com:example-org/platform.git"), ("other", "https://github.com/another-org/platform")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "appset.yaml").write_text(APPSET_TRACKING_HEAD % elements)
+        subprocess.run(["git", "init", "-q", str(tmp_path / name)], check=True)
+        subprocess.run(["git", "-C", str(tmp_path / name), "remote", "add", "origin", origin], check=True)
+        counts[name] = len(validate([str(tmp_path / name)], Options(only={"argocd-unpinned-revision"})).findings)
+    assert counts == {"own": 0, "other": 1}

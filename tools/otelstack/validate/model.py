@@ -314,6 +314,14 @@ class Platform:
     def is_platform_repo(self, url: Any) -> bool:
         return isinstance(url, str) and normalize_url(url) in {normalize_url(u) for u in self.platform_repos}
 
+    def is_platform_owner(self, url: Any) -> bool:
+        """A repository of the same owner (organisation or user, on the same host) as this platform repo."""
+        def owner(value: str) -> str:
+            return normalize_url(value).rsplit("/", 1)[0]
+
+        return isinstance(url, str) and "/" in normalize_url(url).removeprefix("https://") and \
+            owner(url) in {owner(u) for u in self.platform_repos}
+
     def is_own_source(self, source: "AppSource") -> bool:
         """A source of this platform repo: its URL is the repo's, or its path is a directory of this tree."""
         if self.is_platform_repo(source.repo_url):

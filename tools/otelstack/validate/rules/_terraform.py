@@ -36,13 +36,39 @@ class RawResource:
         return f"{self.type}.{self.name}"
 
 
+MENTIONS = ("required_providers", "argocd_cluster", 'provider "argocd"')
+
+
+@dataclass(frozen=True)
+class _Sibling:
+    """A .tf file of a module directory that was not named: Terraform's unit is the directory, so
+    its settings (a `terraform` block in versions.tf) bind the files that were."""
+    path: str
+    fs_path: str
+    text: str
+
+
 def _parsed(ctx: Context) -> list[tuple[Any, Any]]:
     if "tf-reparsed" not in ctx._cache:
+        import glob
+
         from otelstack.hcl import load_hcl
 
         found = []
-        for file in ctx.platform.files.values():
-            if file.kind == "hcl" and ("required_providers" in file.text or "argocd_cluster" in file.text or 'provider "argocd"' in file.text):
+        named = [f for f in ctx.platform.files.values() if f.kind == "hcl"]
+        seen = {f.fs_path for f in named if f.fs_path}
+        siblings = []
+        for directory in sorted({os.path.dirname(f.fs_path) for f in named if f.fs_path}):
+            for fs_path in sorted(glob.glob(os.path.join(glob.escape(directory), "*.tf"))):
+                if fs_path not in seen:
+                    try:
+                        with open(fs_path, encoding="utf-8") as handle:
+                            text = handle.read()
+                    except (OSError, UnicodeDecodeError):
+                        continue
+                    siblings.append(_Sibling(os.path.relpath(fs_path, ctx.platform.root).replace(os.sep, "/"), fs_path, text))
+        for file in [*named, *siblings]:
+            if any(mention in file.text for mention in MENTIONS):
                 found.append((file, load_hcl(file.text, file.path, file.fs_path)))
         ctx._cache["tf-reparsed"] = found
     return ctx._cache["tf-reparsed"]
@@ -109,6 +135,6 @@ def configures_provider(ctx: Context, directory: str) -> bool:
 def cluster_resources(ctx: Context) -> list[RawResource]:
     if "tf-clusters" not in ctx._cache:
         ctx._cache["tf-clusters"] = [RawResource(b.labels[0], b.labels[1], b.doc, os.path.dirname(file.path))
-                                     for file, parsed in _parsed(ctx) for b in parsed.blocks
+                                     for file, parsed in _parsed(ctx) if not isinstance(file, _Sibling) for b in parsed.blocks
                                      if b.type == "resource" and len(b.labels) == 2 and b.labels[0] == "argocd_cluster"]
     return ctx._cache["tf-clusters"]

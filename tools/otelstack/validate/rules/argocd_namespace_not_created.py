@@ -2,7 +2,8 @@
 
 On a new cluster the sync fails with "namespaces not found" unless the application creates it
 (sync option CreateNamespace=true, optionally with managedNamespaceMetadata) or a Namespace object
-for it is part of the tree (YAML, or Terraform's kubernetes_namespace). Checked only where the tree
+for it is part of the tree (YAML, or Terraform's kubernetes_namespace), or another application
+creates it (CreateNamespace=true to the same namespace). Checked only where the tree
 can know: for Argo CD's own cluster and not for the Argo CD namespace itself. While some application
 of the tree deploys content otelstack cannot see (a directory of another repository, or one it
 cannot render), which could create it, the finding says "not checked" (info) and why.
@@ -25,7 +26,7 @@ PREEXISTING = {"default", "kube-system", "kube-public", "kube-node-lease"}
 
 
 def check(ctx: Context):
-    declared = ctx.platform.declared_namespaces()
+    declared = ctx.platform.declared_namespaces() | _created_by_applications(ctx)
     unseen = ctx.unseen_summary()  # what some application deploys is not visible: any namespace could come from it
     for app in ctx.platform.argocd_applications:
         namespace = app.destination_namespace
@@ -33,8 +34,7 @@ def check(ctx: Context):
             continue
         if namespace == (app.get("metadata", "namespace") or "argocd"):
             continue  # the Argo CD namespace exists wherever the application does
-        server, name = app.get("spec", "destination", "server"), app.get("spec", "destination", "name")
-        if not (server == IN_CLUSTER_SERVER or (server is None and name == IN_CLUSTER_NAME)):
+        if not _in_cluster(app):
             continue  # another cluster: what exists there is not in this tree
         creates = app.has_sync_option("CreateNamespace=true")
         if creates is not False:
@@ -48,3 +48,15 @@ def check(ctx: Context):
                           hint, not_checked=True)
         else:
             yield Problem(where, f"application {app.label}: namespace {namespace!r} is not created by the application nor declared in the tree", hint)
+
+
+def _created_by_applications(ctx: Context) -> set:
+    """Namespaces another application of Argo CD's own cluster creates (CreateNamespace=true)."""
+    return {app.destination_namespace for app in ctx.platform.argocd_applications
+            if isinstance(app.destination_namespace, str) and app.has_sync_option("CreateNamespace=true") is True
+            and _in_cluster(app)}
+
+
+def _in_cluster(app) -> bool:
+    server, name = app.get("spec", "destination", "server"), app.get("spec", "destination", "name")
+    return server == IN_CLUSTER_SERVER or (server is None and name == IN_CLUSTER_NAME)

@@ -17,6 +17,10 @@ from otelstack.validate.finding import Problem
 from otelstack.validate.model import Application, AppSource, Platform
 
 
+# Files Argo CD renders from a directory source (plain manifests and Jsonnet).
+DEPLOYABLE = (".yaml", ".yml", ".json", ".jsonnet")
+
+
 @dataclass
 class Context:
     platform: Platform
@@ -71,7 +75,7 @@ class Context:
                     if source.knowledge is not None:
                         continue  # a chart otelstack knows, from git: what it deploys is that chart
                     if is_unknown(source.path) or is_unknown(source.repo_url) or not self.platform.is_own_source(source) \
-                            or id(app) not in deploying:
+                            or id(app) not in deploying or self._read_in_part(app, source):
                         cached.append((app, source))
             for app in self.platform.applications:  # helm_release of a chart otelstack does not render
                 if app.engine != "helm":
@@ -82,6 +86,24 @@ class Context:
                         cached.append((app, source))
             self._cache["unseen-content"] = cached
         return cached
+
+    def _read_in_part(self, app: Application, source: AppSource) -> bool:
+        """A folder of this repository the application deploys, of which the run read only some files
+        (PATHs naming a few files of it): what the rest holds is not visible."""
+        import os
+
+        if not isinstance(source.path, str):
+            return False
+        folder = self.platform.repo_path(source.path)
+        read = self._cache.setdefault("read-fs-paths", {f.fs_path for f in self.platform.files.values() if f.fs_path})
+        recurse = app.get(*source.base, "directory", "recurse") is True
+        for directory, dirnames, filenames in os.walk(folder):
+            if any(name.endswith(DEPLOYABLE) and os.path.join(directory, name) not in read for name in filenames):
+                return True
+            if not recurse:
+                break
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        return False
 
     def unseen_summary(self, about: str = "") -> str:
         """Why questions about the whole tree cannot be answered: an application whose content is not
@@ -97,6 +119,8 @@ class Context:
             why = f"{source.path} of {source.repo_url}" if source.path is not None else f"{source.repo_url}"
         elif not self.platform.is_own_source(source):
             why = f"{source.path or '.'} of another repository ({source.repo_url})"
+        elif self._read_in_part(app, source):
+            why = f"{source.path}, of which this run read only part"
         else:
             why = f"{source.path or '.'}, which otelstack could not read"
         more = f" (and {len(unseen) - 1} more)" if len(unseen) > 1 else ""

@@ -31,6 +31,7 @@ GROUP = "wiring"
 
 def check(ctx: Context):
     secrets = _secrets(ctx)
+    unseen = ctx.unseen_summary()
     for namespace, name, key, location, who in _references(ctx):
         if not all(isinstance(v, str) and v for v in (namespace, name)) or f"{namespace}/{name}" in ctx.platform.external_secrets:
             continue
@@ -38,7 +39,8 @@ def check(ctx: Context):
         if found is None:
             # Secrets are often made outside the repository (by hand, a vault operator, a CI job):
             # whether this one exists is not something the tree can tell.
-            yield Problem(location, f"{who}: Secret {name!r} in namespace {namespace} is neither in the tree nor declared external: "
+            where = f"is not among what this run read ({unseen})" if unseen else "is neither in the tree nor declared external"
+            yield Problem(location, f"{who}: Secret {name!r} in namespace {namespace} {where}: "
                                     "whether it exists is not checked (without it the pod does not start)",
                           f"declare it with `externalSecrets: [{namespace}/{name}]` in .otelstack.yaml, or create it in this tree",
                           not_checked=True)
