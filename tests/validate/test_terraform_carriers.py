@@ -556,6 +556,7 @@ def test_a_cluster_whose_server_comes_from_a_data_source_is_still_registered(tmp
 def test_a_helm_release_of_a_chart_otelstack_does_not_render_leaves_whole_tree_questions_not_checked(tmp_path: Path):
     """Seen in utkusarioglu/nextjs-grpc-infra: cert-manager Issuers come from a local chart whose path is a variable."""
     operator = """\
+        provider "helm" {}
         resource "helm_release" "operator" {
           name       = "otel-operator"
           repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
@@ -575,3 +576,25 @@ def test_a_helm_release_of_a_chart_otelstack_does_not_render_leaves_whole_tree_q
     """})
     [unseen] = validate([str(tmp_path)], Options(only={"operator-cert-manager"})).findings
     assert unseen.severity.value == "info" and 'deploys the chart "${var.project_root_path}/certificates"' in unseen.message
+
+
+def test_a_module_nothing_calls_and_that_configures_no_provider_is_completed_by_its_callers(tmp_path: Path):
+    """Seen in VHZHV/terraform-modules: opentelemetry-operator/ holds the release and versions.tf only; cert-manager is
+    the caller's business."""
+    _tree(tmp_path, {
+        "opentelemetry-operator/main.tf": """\
+            resource "helm_release" "operator" {
+              name       = "otel-operator"
+              repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+              chart      = "opentelemetry-operator"
+              version    = "0.120.0"
+            }
+        """,
+        "opentelemetry-operator/versions.tf": 'terraform {\n  required_providers {\n    helm = { source = "hashicorp/helm" }\n  }\n}\n',
+    })
+    [finding] = validate([str(tmp_path / "opentelemetry-operator" / "main.tf")], Options(only={"operator-cert-manager"})).findings
+    assert finding.severity.value == "info"
+    assert "module opentelemetry-operator is read on its own (nothing here calls it, and it configures no provider or backend)" in finding.message
+    (tmp_path / "opentelemetry-operator" / "providers.tf").write_text('provider "helm" {}\n')
+    [root] = validate([str(tmp_path / "opentelemetry-operator")], Options(only={"operator-cert-manager"})).findings
+    assert root.severity.value == "error"

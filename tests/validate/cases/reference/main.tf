@@ -49,3 +49,8 @@ resource "argocd_application" "opentelemetry_operator" {
     }
   }
 }
+
+# The root module: terraform runs here (state kept locally)
+terraform {
+  backend "local" {}
+}

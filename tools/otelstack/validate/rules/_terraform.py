@@ -8,6 +8,7 @@ per run.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,3 +139,28 @@ def cluster_resources(ctx: Context) -> list[RawResource]:
                                      for file, parsed in _parsed(ctx) if not isinstance(file, _Sibling) for b in parsed.blocks
                                      if b.type == "resource" and len(b.labels) == 2 and b.labels[0] == "argocd_cluster"]
     return ctx._cache["tf-clusters"]
+
+
+_ROOT_MARKS = re.compile(r'^\s*(provider\s+"|backend\s+"|cloud\s*\{)', re.M)
+
+
+def library_module(ctx: Context, directory: str) -> bool:
+    """A module directory read on its own that is not a root module: nothing in the tree calls it, and
+    none of its files configures a provider or a backend. What its callers deploy beside it is not
+    visible here."""
+    cache = ctx._cache.setdefault("tf-library-modules", {})
+    if directory not in cache:
+        import glob
+
+        root = os.path.join(ctx.platform.root, directory)
+        marked = False
+        for fs_path in glob.glob(os.path.join(glob.escape(root), "*.tf")):
+            try:
+                with open(fs_path, encoding="utf-8") as handle:
+                    marked = bool(_ROOT_MARKS.search(handle.read()))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if marked:
+                break
+        cache[directory] = not marked and not ctx.platform.terraform_callers.get(directory)
+    return cache[directory]

@@ -87,6 +87,21 @@ class Context:
             self._cache["unseen-content"] = cached
         return cached
 
+    def _library_note(self) -> str:
+        """A Terraform module of the tree that its callers (not in the tree) complete."""
+        import os
+
+        from otelstack.validate.rules._terraform import library_module
+
+        for app in self.platform.applications:
+            if app.origin == "terraform" and app.file.kind == "hcl":
+                directory = os.path.dirname(app.file.path)
+                if library_module(self, directory):
+                    shown = directory or os.path.basename(os.path.dirname(app.file.fs_path)) or "."
+                    return (f"module {shown} is read on its own (nothing here calls it, and it configures no provider "
+                            "or backend): what its callers deploy beside it is not visible")
+        return ""
+
     def _read_in_part(self, app: Application, source: AppSource) -> bool:
         """A folder of this repository the application deploys, of which the run read only some files
         (PATHs naming a few files of it): what the rest holds is not visible."""
@@ -111,7 +126,7 @@ class Context:
         checked" message."""
         unseen = self.unseen_content()
         if not unseen:
-            return ""
+            return self._library_note()
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
         if app.engine == "helm":
             why = f"the chart {source.chart}"
