@@ -15,7 +15,7 @@ from typing import Any, Callable
 from otelstack.errors import OtelstackError
 from otelstack.source import Located, Location, shown
 from otelstack.validate.finding import Problem
-from otelstack.validate.loaders.discover import Discovery, Input, Skipped
+from otelstack.validate.loaders.discover import Discovery, Input, Skipped, display_name
 from otelstack.validate.model import (
     Application,
     AppSource,
@@ -107,7 +107,7 @@ class Loader:
         return file
 
     def display(self, fs_path: str) -> str:
-        return os.path.relpath(fs_path, self.platform.root).replace(os.sep, "/")
+        return display_name(fs_path, self.platform.root)
 
     # Applications -----------------------------------------------------------------------------
     def add_application(self, app: Application) -> None:

@@ -69,6 +69,12 @@ def common_root(paths: list[str]) -> str:
 
 
 def display_name(absolute: str, root: str) -> str:
+    """`absolute` relative to `root`, with forward slashes."""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    rest = absolute[len(prefix):]
+    if os.sep == "/" and absolute.startswith(prefix) and rest and not rest.startswith(".") and not rest.endswith("/") \
+            and "/." not in rest and "//" not in rest:
+        return rest  # plainly below root: relpath would give the same (it is slow, and a fleet has tens of thousands)
     return os.path.relpath(absolute, root).replace(os.sep, "/")
 
 
