@@ -7,12 +7,12 @@ compiled once per (schema, registry) and reused: compiling is the expensive part
 from __future__ import annotations
 
 import difflib
-import marshal
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import jsonschema_rs
 
+from otelstack.memo import ContentCache, Same
 from otelstack.source import Located, Location, Path, dotted
 
 
@@ -116,36 +116,14 @@ def check(
     What is wrong depends only on the data, where it is on the document: identical data (a fleet's
     clusters, its per-cluster manifests) is checked once and its problems placed on each document."""
     instance = doc.data if data is None else data
-    key = _content_key(instance)
-    if key is None:
-        found = _problems(validator, instance, schema, resolve, base)
-    else:
-        entry_key = (id(validator), id(schema), base, key)
-        entry = _CHECKED.get(entry_key)
-        if entry is None:
-            if len(_CHECKED) >= _CHECKED_SIZE:
-                del _CHECKED[next(iter(_CHECKED))]  # the oldest
-            entry = _CHECKED[entry_key] = (validator, schema, _problems(validator, instance, schema, resolve, base))
-        found = entry[2]
+    found = _CHECKED.get((Same(validator), Same(schema), base), instance, lambda: _problems(validator, instance, schema, resolve, base))
     problems = [SchemaProblem(path, doc.key_location(path) if on_key else doc.location(path), message, hint, kind)
                 for path, on_key, message, hint, kind in found]
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
     return problems
 
 
-# (validator, schema, base, data) -> problems without locations; the validator and schema are kept
-# with them so that their ids are not reused while the entry lives
-_CHECKED: dict[tuple, tuple[Any, Any, list]] = {}
-_CHECKED_SIZE = 1024
-
-
-def _content_key(value: Any) -> bytes | None:
-    """The data's exact content (types included, key order kept), or None for values that are not
-    plain data (apply-time values, Terraform's file() and encoded values): those are not cached."""
-    try:
-        return marshal.dumps(value, 2)  # version 2: no back-references, so equal data gives equal bytes
-    except ValueError:
-        return None
+_CHECKED = ContentCache()  # problems without locations, by validator, schema, base and data
 
 
 # A problem before it is placed: (path, at the key (else the value), message, hint, kind)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import marshal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from otelstack.errors import UsageError
 from otelstack.render.compose import TIER_PREREQUISITES, Application, Composition, compose, rendered_path, wait_timeouts
 from otelstack.stack import Stack, StackFile
 from otelstack.stack.loader import Cluster
+from otelstack.memo import content_key
 from otelstack.yamlsource import copied
 
 ENVIRONMENT_LABEL = "otelstack.io/environment"
@@ -185,9 +185,8 @@ def _compose_once(stack: Stack, composed: dict[bytes, Composition]) -> Compositi
     """compose(stack), once per distinct stack content (most clusters of a fleet override nothing, or
     the same few keys): a composition depends only on the stack's data and environment. Clusters
     alike share the applications (read only) in a composition naming their own stack."""
-    try:
-        key = marshal.dumps(stack.data, 2)  # version 2: no back-references, so equal data gives equal bytes
-    except ValueError:  # not plain data: composed on its own
+    key = content_key(stack.data)
+    if key is None:  # not plain data: composed on its own
         return compose(stack)
     first = composed.get(key)
     if first is None:
