@@ -7,6 +7,7 @@ says (once per component) what could not be checked and why. Resolved once per r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from otelstack import versions
@@ -170,7 +171,14 @@ def components_at_release(ctx: Context):
 
 def chart_status(source: AppSource) -> tuple[str | None, str]:
     """(exact chart version or None, status from ChartKnowledge.version_status)."""
+    if isinstance(source.target_revision, str):  # asked for every chart source by several rules: a fleet has thousands
+        return _known_chart_status(source.knowledge, source.is_helm_repo, source.target_revision)
     return _chart_status(source.knowledge, source.is_helm_repo, source.target_revision)
+
+
+@lru_cache(maxsize=4096)
+def _known_chart_status(knowledge, is_helm_repo: bool, revision: str) -> tuple[str | None, str]:
+    return _chart_status(knowledge, is_helm_repo, revision)
 
 
 def _chart_status(knowledge, is_helm_repo: bool, revision: Any) -> tuple[str | None, str]:
