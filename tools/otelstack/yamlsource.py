@@ -233,15 +233,87 @@ def _load_indented_json(text: str, file: str) -> YamlDocuments | None:
 
 
 def _relocated(parsed: YamlDocuments, file: str) -> YamlDocuments:
-    new = tuple.__new__  # Location(...) through its generated __new__ is twice as slow, and there are millions
-
-    def moved(table: dict) -> dict:
-        return {path: new(Location, (file, loc[1], loc[2], loc[3], loc[4])) for path, loc in table.items()}
-
     result = YamlDocuments(file)
-    result.documents = [Located(copied(doc.data), file, moved(doc.locations), moved(doc.key_locations)) for doc in parsed.documents]
+    result.documents = [_Placed(copied(doc.data), file, doc) for doc in parsed.documents]
     result.problems = [YamlProblem(Location(file, *p.location[1:]), p.message) for p in parsed.problems]
     return result
+
+
+_new = tuple.__new__  # Location(...) through its generated __new__ is twice as slow, and there are millions
+
+
+def _moved(table: dict, file: str) -> dict:
+    return {path: _new(Location, (file, loc[1], loc[2], loc[3], loc[4])) for path, loc in table.items()}
+
+
+def layout_of(doc: Located) -> Located | None:
+    """The parsed body whose location tables `doc` reads under its own file name (a fleet's
+    per-cluster files differ only in their header), while it does: documents with the same layout
+    and data have the same locations but for the file. None for any other document."""
+    if isinstance(doc, _Placed) and "_locations" not in doc.__dict__ and "_key_locations" not in doc.__dict__:
+        return doc._body
+    return None
+
+
+class _Placed(Located):
+    """A parsed body's document in one file: its location tables are the body's, read under this
+    file's name. Most documents of a fleet only answer a few location() calls, so the tables of
+    their own are built only when something reads or changes them as tables."""
+
+    def __init__(self, data: Any, file: str, body: Located) -> None:
+        self.data = data
+        self.file = file
+        self._body = body
+
+    @property
+    def locations(self) -> dict:
+        own = self.__dict__.get("_locations")
+        if own is None:
+            own = self.__dict__["_locations"] = _moved(self._body.locations, self.file)
+        return own
+
+    @locations.setter
+    def locations(self, table: dict) -> None:
+        self.__dict__["_locations"] = table
+
+    @property
+    def key_locations(self) -> dict:
+        own = self.__dict__.get("_key_locations")
+        if own is None:
+            own = self.__dict__["_key_locations"] = _moved(self._body.key_locations, self.file)
+        return own
+
+    @key_locations.setter
+    def key_locations(self, table: dict) -> None:
+        self.__dict__["_key_locations"] = table
+
+    def location(self, path: Path = ()) -> Location:
+        if "_locations" in self.__dict__:
+            return Located.location(self, path)
+        table = self._body.locations
+        path = tuple(path)
+        while True:
+            found = table.get(path)
+            if found is not None:
+                return _new(Location, (self.file, found[1], found[2], found[3], found[4]))
+            if not path:
+                return Location(self.file)
+            path = path[:-1]
+
+    def sub(self, path: Path) -> Located:
+        if "_locations" in self.__dict__ or "_key_locations" in self.__dict__:
+            return Located.sub(self, path)
+        path = tuple(path)
+        views = self._body.__dict__.setdefault("_views", {})  # the body's subtrees, re-keyed once for every file
+        if path not in views:
+            views[path] = self._body.sub(path)
+        return _Placed(self.get(path), self.file, views[path])
+
+    def key_location(self, path: Path) -> Location:
+        if "_key_locations" in self.__dict__:
+            return Located.key_location(self, path)
+        found = self._body.key_locations.get(tuple(path))
+        return _new(Location, (self.file, found[1], found[2], found[3], found[4])) if found is not None else self.location(path)
 
 
 def copied(value: Any) -> Any:
