@@ -7,6 +7,7 @@ say about locations is placed on each document by the caller.
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 from typing import Any, Callable, TypeVar
 
@@ -60,3 +61,34 @@ class ContentCache:
 
 
 _MISSING = object()
+
+
+class LayoutCache:
+    """What a check finds in one document (problems: frozen dataclasses with a `location`), for
+    documents with the same layout (the same parsed text in another file: a fleet's per-cluster
+    files) and the same data: found once, then placed in each file. `compute` must read nothing but
+    the document's data and `inputs`; what it finds outside the document is never reused. Keep one
+    per run."""
+
+    def __init__(self, located: Callable[[Any], Any] = lambda p: p.location,
+                 moved: Callable[[Any, Any], Any] = lambda p, location: dataclasses.replace(p, location=location)) -> None:
+        self.entries: dict[tuple, list | None] = {}
+        self.located = located  # a problem's location
+        self.moved = moved  # the problem at another location
+
+    def get(self, doc: Any, inputs: tuple, compute: Callable[[], list[T]]) -> list[T]:
+        from otelstack.yamlsource import layout_of
+
+        body = layout_of(doc)
+        key = content_key(doc.data) if body is not None else None
+        if key is None:
+            return compute()
+        full = (inputs, Same(body), key)
+        if full not in self.entries:
+            found = compute()
+            self.entries[full] = found if all(self.located(p).file == doc.file for p in found) else None
+            return found
+        found = self.entries[full]
+        if found is None:
+            return compute()
+        return [self.moved(p, self.located(p)._replace(file=doc.file)) for p in found]
