@@ -159,6 +159,17 @@ def _same_repo(a, b) -> bool:
 
 def identify(repo_url: Any, chart: Any = None, path: Any = None) -> ChartKnowledge | None:
     """The chart an Argo CD source deploys, from a Helm repo + chart name or a git repo + path."""
+    if all(value is None or isinstance(value, str) for value in (repo_url, chart, path)):
+        return _identify_text(repo_url, chart, path)  # asked for every source of every application
+    return _identify(repo_url, chart, path)
+
+
+@lru_cache(maxsize=4096)
+def _identify_text(repo_url: str | None, chart: str | None, path: str | None) -> ChartKnowledge | None:
+    return _identify(repo_url, chart, path)
+
+
+def _identify(repo_url: Any, chart: Any, path: Any) -> ChartKnowledge | None:
     for known in all_charts():
         if isinstance(chart, str) and chart and chart == known.name and (
             any(_same_repo(repo_url, r) for r in known.helm_repositories) or not isinstance(repo_url, str)
