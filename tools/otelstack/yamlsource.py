@@ -69,9 +69,10 @@ class _Builder:
         self.problems: list[YamlProblem] = []
 
     def location(self, node: yaml.Node) -> Location:
-        loc = _loc(self.file, node)
+        start, end = node.start_mark, node.end_mark
         if not (self.line_offset or self.column_offset or self.indent):
-            return loc
+            return tuple.__new__(Location, (self.file, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        loc = _loc(self.file, node)
         col = self.indent + (self.column_offset if loc.line == 1 else 0)
         end_col = self.indent + (self.column_offset if loc.end_line == 1 else 0)
         return Location(
@@ -125,11 +126,20 @@ class _Builder:
 def _scalar(node: yaml.Node) -> Any:
     tag = node.tag
     if tag in (_BOOL, _INT, _FLOAT, _NULL):
-        try:
-            return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
-        except (ValueError, yaml.YAMLError):
-            return node.value
+        key = (tag, node.value)
+        found = _TYPED.get(key, _TYPED)
+        if found is _TYPED:
+            try:
+                found = _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+            except (ValueError, yaml.YAMLError):
+                found = node.value
+            if len(_TYPED) < 65536 and found == found:  # (not NaN: each .nan stays its own object, as before)
+                _TYPED[key] = found
+        return found
     return node.value if isinstance(node.value, str) else str(node.value)
+
+
+_TYPED: dict[tuple[str, str], Any] = {}  # (tag, text) -> value: a fleet repeats the same few numbers and booleans
 
 
 _BODIES: "OrderedDict[tuple, YamlDocuments]" = OrderedDict()
