@@ -225,7 +225,8 @@ def _load_indented_json(text: str, file: str) -> YamlDocuments | None:
             match = _JSON_KEY.match(stripped)
             if match is None or not stripped.startswith('": ', match.end() - 1):
                 return None
-            key = json.loads(match.group(0))
+            quoted = match.group(0)
+            key = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)  # (no escape: the text is the key)
             path = top[0] + (key,)
             key_locations[path] = new(Location, (file, number, column, number, column + match.end()))
             value = stripped[match.end() + 2:]
