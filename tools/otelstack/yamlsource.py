@@ -19,9 +19,26 @@ import yaml
 from otelstack.source import Located, Location, Path
 
 try:
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}  # (plain text, implicit) -> tag
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """A scalar's tag, once per distinct text (the parser asks for every scalar; a large file
+        repeats the same keys and values): it depends on nothing else for the safe loader."""
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 65536:
+                _RESOLVED[key] = tag
+        return tag
 
 MAX_NODES = 200_000  # alias expansion and huge files stop here with a finding
 MAX_DEPTH = 200
