@@ -157,9 +157,12 @@ def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
     # named); an application the environment itself does not have is compared with its first copy.
     shapes: dict[str, tuple[dict, str]] = {app.name: (_shared(app), f"environment {environment!r}")
                                            for app in _compose_once(base, composed).applications}
+    shared: dict[int, dict] = {}  # per application object: clusters composed alike share theirs
     for member in members:
         for app in member.composition.applications:
-            shape = _shared(app)
+            shape = shared.get(id(app))
+            if shape is None:
+                shape = shared[id(app)] = _shared(app)
             if app.name not in sets:
                 shapes.setdefault(app.name, (shape, f"cluster {member.name!r}"))
                 sets[app.name] = _application_set(base, environment, app)

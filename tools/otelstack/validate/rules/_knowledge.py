@@ -146,11 +146,13 @@ def values_at(source: AppSource, *path: Any) -> Any:
 def chart_sources_by_status(ctx: Context, status: str):
     """(application, source, exact chart version) of every chart source whose version has `status`
     (ChartKnowledge.version_status: known, newer, older, missing)."""
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            version, found = chart_status(source)
-            if found == status:
-                yield app, source, version
+    statuses = ctx._cache.get("chart-statuses")  # several rules ask, each for one status
+    if statuses is None:
+        statuses = ctx._cache["chart-statuses"] = [(app, source, *chart_status(source)) for app in ctx.platform.applications
+                                                   for source in app.sources]
+    for app, source, version, found in statuses:
+        if found == status:
+            yield app, source, version
 
 
 def components_at_release(ctx: Context):
