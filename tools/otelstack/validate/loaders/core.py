@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from functools import lru_cache
 from typing import Any, Callable
 
 from otelstack.errors import OtelstackError
@@ -280,6 +281,7 @@ class Loader:
             self.skip(item.display, "no Kubernetes object, and no application in the tree uses it as Helm values")
 
 
+@lru_cache(maxsize=256)  # asked for every values file of a rendered fleet
 def stack_root(tfvars_fs_path: str) -> str:
     """terraform/environments/<env>/otelstack.auto.tfvars.json -> the repo root."""
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(tfvars_fs_path))))
