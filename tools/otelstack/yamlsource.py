@@ -283,6 +283,25 @@ def layout_of(doc: Located) -> Located | None:
     return None
 
 
+class _OwnTable:
+    """A location table of a _Placed document: the body's, moved to the document's file the first
+    time it is read or replaced as a table."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, doc: Any, owner: type | None = None) -> Any:
+        if doc is None:
+            return self
+        own = doc.__dict__.get(self.slot)
+        if own is None:
+            own = doc.__dict__[self.slot] = _moved(getattr(doc._body, self.name), doc.file)
+        return own
+
+    def __set__(self, doc: Any, table: dict) -> None:
+        doc.__dict__[self.slot] = table
+
+
 class _Placed(Located):
     """A parsed body's document in one file: its location tables are the body's, read under this
     file's name. Most documents of a fleet only answer a few location() calls, so the tables of
@@ -293,27 +312,8 @@ class _Placed(Located):
         self.file = file
         self._body = body
 
-    @property
-    def locations(self) -> dict:
-        own = self.__dict__.get("_locations")
-        if own is None:
-            own = self.__dict__["_locations"] = _moved(self._body.locations, self.file)
-        return own
-
-    @locations.setter
-    def locations(self, table: dict) -> None:
-        self.__dict__["_locations"] = table
-
-    @property
-    def key_locations(self) -> dict:
-        own = self.__dict__.get("_key_locations")
-        if own is None:
-            own = self.__dict__["_key_locations"] = _moved(self._body.key_locations, self.file)
-        return own
-
-    @key_locations.setter
-    def key_locations(self, table: dict) -> None:
-        self.__dict__["_key_locations"] = table
+    locations = _OwnTable()
+    key_locations = _OwnTable()
 
     def location(self, path: Path = ()) -> Location:
         if "_locations" in self.__dict__:
