@@ -33,6 +33,7 @@ class ChartKnowledge:
     def __init__(self, data: dict) -> None:
         self.data = data
         self._keys: dict[tuple[str, ...], KeySpec | None] = {}  # asked once per values key of every application
+        self._defaults: dict[tuple[str, str], Any] = {}
         self.name: str = data["chart"]
         self.title: str = data.get("title", self.name)
         sources = data.get("sources", {})
@@ -132,10 +133,21 @@ class ChartKnowledge:
         return versions.in_range(chart_version, spec.rendered_since, spec.rendered_until)
 
     def default(self, key: str, chart_version: str) -> Any:
+        if not (isinstance(key, str) and isinstance(chart_version, str)):
+            return self._default(key, chart_version)
+        found = self._defaults.get((key, chart_version), _UNSET)  # asked for every application of a fleet
+        if found is _UNSET:
+            found = self._defaults[(key, chart_version)] = self._default(key, chart_version)
+        return found
+
+    def _default(self, key: str, chart_version: str) -> Any:
         for entry in self.data.get("defaults", {}).get(key, []):
             if versions.in_range(chart_version, entry.get("since"), entry.get("until")) is not False:
                 return entry.get("value")
         return None
+
+
+_UNSET = object()
 
 
 @lru_cache(maxsize=None)
@@ -167,6 +179,17 @@ def _same_repo(a, b) -> bool:
 def identify(repo_url: Any, chart: Any = None, path: Any = None) -> ChartKnowledge | None:
     """The chart an Argo CD source deploys, from a Helm repo + chart name or a git repo + path.
     A chart name reads only that chart's data (Argo CD deploys the chart when a source names both)."""
+    if all(value is None or isinstance(value, str) for value in (repo_url, chart, path)):
+        return _identify_text(repo_url, chart, path)  # asked for every source of every application
+    return _identify(repo_url, chart, path)
+
+
+@lru_cache(maxsize=4096)
+def _identify_text(repo_url: str | None, chart: str | None, path: str | None) -> ChartKnowledge | None:
+    return _identify(repo_url, chart, path)
+
+
+def _identify(repo_url: Any, chart: Any, path: Any) -> ChartKnowledge | None:
     if isinstance(chart, str) and chart and f"{chart}.yaml" in CHART_FILES:
         known = _chart(f"{chart}.yaml")
         if chart == known.name and (any(_same_repo(repo_url, r) for r in known.helm_repositories) or not isinstance(repo_url, str)):

@@ -50,6 +50,21 @@ def _module_exists(module: str) -> bool:
     return find_spec(f"otelstack.commands.{module}") is not None
 
 
+def _process_gc() -> None:
+    """The cyclic garbage collector, for a process that runs one command and ends.
+
+    validate and fleet build a model of millions of containers that lives until the report is out
+    and makes little cyclic garbage: with Python's default thresholds the collector walks the
+    growing model again and again (a third of a 5,000-cluster fleet's time), and once more at exit.
+    Collections stay on, less often (mypy does the same); at exit what is left is freed with the
+    process instead of being walked first."""
+    import atexit
+    import gc
+
+    gc.set_threshold(200_000, 30, 30)
+    atexit.register(gc.freeze)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, "--version", prog_name="otelstack", message="%(prog)s %(version)s")
 @click.option("--stack", "stack_path", type=click.Path(dir_okay=False), envvar="OTELSTACK_STACK",
@@ -64,6 +79,8 @@ def cli(ctx: click.Context, stack_path: str | None, debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if argv is None:
+        _process_gc()
     debug = "--debug" in args or bool(os.environ.get("OTELSTACK_DEBUG"))
     try:
         result: Any = cli.main(args=args, prog_name="otelstack", standalone_mode=False)

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import jsonschema_rs
 
+from otelstack.memo import ContentCache, Same
 from otelstack.source import Located, Location, Path, dotted
 
 
@@ -110,35 +111,52 @@ def check(
     base: Path = (),
     data: Any = None,
 ) -> list[SchemaProblem]:
-    """Every schema problem in `doc.data` (or `data`, located under `base` in `doc`)."""
+    """Every schema problem in `doc.data` (or `data`, located under `base` in `doc`).
+
+    What is wrong depends only on the data, where it is on the document: identical data (a fleet's
+    clusters, its per-cluster manifests) is checked once and its problems placed on each document."""
     instance = doc.data if data is None else data
-    problems = list(_non_string_keys(instance, doc, base, ()))
-    unknown: set[Path] = set()
-    instance = _json_ready(instance, (), unknown, bool(problems))
-    reported = {(p.path[:-1], _key_text(p.path[-1])) for p in problems}
-    for error in validator.iter_errors(instance):
-        rel = tuple(error.instance_path)
-        if any(rel[: len(u)] == u for u in unknown):
-            continue  # about a value known only at apply time (or filled in by another tool): not checked
-        problems.extend(p for p in _describe(error, doc, schema, resolve, base, instance)
-                        if not (p.kind == "additionalProperties" and (p.path[:-1], p.path[-1]) in reported)
-                        and not any(p.path[len(base):len(base) + len(u)] == u for u in unknown))
+    found = _CHECKED.get((Same(validator), Same(schema), base), instance, lambda: _problems(validator, instance, schema, resolve, base))
+    problems = [SchemaProblem(path, doc.key_location(path) if on_key else doc.location(path), message, hint, kind)
+                for path, on_key, message, hint, kind in found]
     problems.sort(key=lambda p: (p.location.line, p.location.column, p.message))
     return problems
 
 
-def _non_string_keys(value: Any, doc: Located, base: Path, rel: Path):
+_CHECKED = ContentCache()  # problems without locations, by validator, schema, base and data
+
+
+# A problem before it is placed: (path, at the key (else the value), message, hint, kind)
+_Found = tuple[Path, bool, str, str, str]
+
+
+def _problems(validator: Any, instance: Any, schema: dict | None, resolve: Any, base: Path) -> list[_Found]:
+    problems = list(_non_string_keys(instance, base, ()))
+    unknown: set[Path] = set()
+    instance = _json_ready(instance, (), unknown, bool(problems))
+    reported = {(p[0][:-1], _key_text(p[0][-1])) for p in problems}
+    for error in validator.iter_errors(instance):
+        rel = tuple(error.instance_path)
+        if any(rel[: len(u)] == u for u in unknown):
+            continue  # about a value known only at apply time (or filled in by another tool): not checked
+        problems.extend(p for p in _describe(error, schema, resolve, base, instance)
+                        if not (p[4] == "additionalProperties" and (p[0][:-1], p[0][-1]) in reported)
+                        and not any(p[0][len(base):len(base) + len(u)] == u for u in unknown))
+    return problems
+
+
+def _non_string_keys(value: Any, base: Path, rel: Path) -> Iterable[_Found]:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 path = base + rel + (key,)
                 shown = "null" if key is None else f"{type_name(key)} {_short(key)}"
-                yield SchemaProblem(path, doc.key_location(path), f"{dotted(base + rel)}: a key must be a string, not {shown}",
-                                    "quote the key, or complete the `? key` entry", "type")
-            yield from _non_string_keys(item, doc, base, rel + (key,))
+                yield (path, True, f"{dotted(base + rel)}: a key must be a string, not {shown}",
+                       "quote the key, or complete the `? key` entry", "type")
+            yield from _non_string_keys(item, base, rel + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _non_string_keys(item, doc, base, rel + (index,))
+            yield from _non_string_keys(item, base, rel + (index,))
 
 
 def _key_text(key: Any) -> str:
@@ -165,7 +183,7 @@ def _json_ready(value: Any, path: Path, unknown: set[Path], text_keys: bool) -> 
     return "(not known before apply)"
 
 
-def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base: Path, instance: Any) -> list[SchemaProblem]:
+def _describe(error: Any, schema: dict | None, resolve: Any, base: Path, instance: Any) -> list[_Found]:
     rel = tuple(error.instance_path)
     path = base + rel
     where = dotted(path)
@@ -178,18 +196,18 @@ def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base:
         for key in unexpected:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else (f"allowed keys: {', '.join(allowed)}" if allowed else "")
-            out.append(SchemaProblem(path + (key,), doc.key_location(path + (key,)), f"unknown key {key!r} in {where}", hint, "additionalProperties"))
+            out.append((path + (key,), True, f"unknown key {key!r} in {where}", hint, "additionalProperties"))
         return out
     if kind == "Required":
         prop = getattr(error.kind, "property", None)
         prop = prop if isinstance(prop, str) else str(prop).strip('"')
-        return [SchemaProblem(path, doc.location(path), f"{where}: missing required key {prop!r}", "", "required")]
+        return [(path, False, f"{where}: missing required key {prop!r}", "", "required")]
     if kind == "Type":
         expected = getattr(error.kind, "types", None)
         expected_text = " or ".join(expected) if isinstance(expected, (list, tuple)) else str(expected or "")
         expected_text = expected_text.replace("object", "mapping").replace("array", "list")
         got = "null" if value is None else f"{type_name(value)} {_short(value)}"
-        return [SchemaProblem(path, doc.location(path), f"{where}: expected {expected_text}, got {got}", "", "type")]
+        return [(path, False, f"{where}: expected {expected_text}, got {got}", "", "type")]
     if kind == "Enum":
         options = getattr(error.kind, "options", None)
         if isinstance(options, (list, tuple)):
@@ -197,11 +215,11 @@ def _describe(error: Any, doc: Located, schema: dict | None, resolve: Any, base:
         else:
             text = str(options)
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1) if isinstance(options, (list, tuple)) else []
-        return [SchemaProblem(path, doc.location(path), f"{where}: {_short(value)} is not one of: {text}", f"did you mean {close[0]!r}?" if close else "", "enum")]
+        return [(path, False, f"{where}: {_short(value)} is not one of: {text}", f"did you mean {close[0]!r}?" if close else "", "enum")]
     if kind == "Constant":
-        return [SchemaProblem(path, doc.location(path), f"{where}: must be {getattr(error.kind, 'expected_value', '')!s}, got {_short(value)}", "", "const")]
+        return [(path, False, f"{where}: must be {getattr(error.kind, 'expected_value', '')!s}, got {_short(value)}", "", "const")]
     message = error.message
-    return [SchemaProblem(path, doc.location(path), f"{where}: {message}", "", kind[:1].lower() + kind[1:])]
+    return [(path, False, f"{where}: {message}", "", kind[:1].lower() + kind[1:])]
 
 
 def _get(data: Any, path: Path) -> Any:

@@ -121,7 +121,7 @@ class DocumentView:
     doc: Located
 
     def get(self, *path: Any, default: Any = None) -> Any:
-        return self.doc.get(path, default)
+        return get_path(self.doc.data, path, default)
 
     def loc(self, *path: Any) -> Location:
         return self.doc.location(path)
@@ -136,11 +136,11 @@ def get_path(data: Any, path: Path, default: Any = None) -> Any:
     for key in path:
         if isinstance(node, dict):
             node = node.get(key, _MISSING)
+            if node is _MISSING:
+                return default
         elif isinstance(node, list) and isinstance(key, int) and -len(node) <= key < len(node):
             node = node[key]
         else:
-            return default
-        if node is _MISSING:
             return default
     return node
 

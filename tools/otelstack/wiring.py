@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from otelstack import resources
+from otelstack.memo import ContentCache
 from otelstack.source import is_unknown
 
 CLUSTER_DOMAIN = "cluster.local"
@@ -92,6 +94,13 @@ def _port_name(component_id: str, suffix: str) -> str:
 
 def receiver_ports(config: Any) -> list[ReceiverPort]:
     """Ports the operator opens on `<name>-collector` for the receivers used in a pipeline."""
+    return list(_PORTS.get((), config, lambda: _receiver_ports(config)))
+
+
+_PORTS = ContentCache()  # a fleet's collectors share a few configurations
+
+
+def _receiver_ports(config: Any) -> list[ReceiverPort]:
     if not isinstance(config, dict):
         return []
     receivers = config.get("receivers") if isinstance(config.get("receivers"), dict) else {}
@@ -171,6 +180,7 @@ class EndpointTarget:
     path: str
 
 
+@lru_cache(maxsize=4096)  # a fleet's clients name the same few endpoints
 def split_endpoint(url: str) -> EndpointTarget | None:
     """Parse an exporter endpoint URL; None when it has no scheme or host (which Beyla refuses)."""
     try:

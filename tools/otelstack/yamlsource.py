@@ -19,9 +19,26 @@ import yaml
 from otelstack.source import Located, Location, Path
 
 try:
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}  # (plain text, implicit) -> tag
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """A scalar's tag, once per distinct text (the parser asks for every scalar; a large file
+        repeats the same keys and values): it depends on nothing else for the safe loader."""
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 65536:
+                _RESOLVED[key] = tag
+        return tag
 
 MAX_NODES = 200_000  # alias expansion and huge files stop here with a finding
 MAX_DEPTH = 200
@@ -69,9 +86,10 @@ class _Builder:
         self.problems: list[YamlProblem] = []
 
     def location(self, node: yaml.Node) -> Location:
-        loc = _loc(self.file, node)
+        start, end = node.start_mark, node.end_mark
         if not (self.line_offset or self.column_offset or self.indent):
-            return loc
+            return tuple.__new__(Location, (self.file, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        loc = _loc(self.file, node)
         col = self.indent + (self.column_offset if loc.line == 1 else 0)
         end_col = self.indent + (self.column_offset if loc.end_line == 1 else 0)
         return Location(
@@ -125,11 +143,20 @@ class _Builder:
 def _scalar(node: yaml.Node) -> Any:
     tag = node.tag
     if tag in (_BOOL, _INT, _FLOAT, _NULL):
-        try:
-            return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
-        except (ValueError, yaml.YAMLError):
-            return node.value
+        key = (tag, node.value)
+        found = _TYPED.get(key, _TYPED)
+        if found is _TYPED:
+            try:
+                found = _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+            except (ValueError, yaml.YAMLError):
+                found = node.value
+            if len(_TYPED) < 65536 and found == found:  # (not NaN: each .nan stays its own object, as before)
+                _TYPED[key] = found
+        return found
     return node.value if isinstance(node.value, str) else str(node.value)
+
+
+_TYPED: dict[tuple[str, str], Any] = {}  # (tag, text) -> value: a fleet repeats the same few numbers and booleans
 
 
 _BODIES: "OrderedDict[tuple, YamlDocuments]" = OrderedDict()
@@ -215,7 +242,8 @@ def _load_indented_json(text: str, file: str) -> YamlDocuments | None:
             match = _JSON_KEY.match(stripped)
             if match is None or not stripped.startswith('": ', match.end() - 1):
                 return None
-            key = json.loads(match.group(0))
+            quoted = match.group(0)
+            key = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)  # (no escape: the text is the key)
             path = top[0] + (key,)
             key_locations[path] = new(Location, (file, number, column, number, column + match.end()))
             value = stripped[match.end() + 2:]
@@ -233,15 +261,87 @@ def _load_indented_json(text: str, file: str) -> YamlDocuments | None:
 
 
 def _relocated(parsed: YamlDocuments, file: str) -> YamlDocuments:
-    new = tuple.__new__  # Location(...) through its generated __new__ is twice as slow, and there are millions
-
-    def moved(table: dict) -> dict:
-        return {path: new(Location, (file, loc[1], loc[2], loc[3], loc[4])) for path, loc in table.items()}
-
     result = YamlDocuments(file)
-    result.documents = [Located(copied(doc.data), file, moved(doc.locations), moved(doc.key_locations)) for doc in parsed.documents]
+    result.documents = [_Placed(copied(doc.data), file, doc) for doc in parsed.documents]
     result.problems = [YamlProblem(Location(file, *p.location[1:]), p.message) for p in parsed.problems]
     return result
+
+
+_new = tuple.__new__  # Location(...) through its generated __new__ is twice as slow, and there are millions
+
+
+def _moved(table: dict, file: str) -> dict:
+    return {path: _new(Location, (file, loc[1], loc[2], loc[3], loc[4])) for path, loc in table.items()}
+
+
+def layout_of(doc: Located) -> Located | None:
+    """The parsed body whose location tables `doc` reads under its own file name (a fleet's
+    per-cluster files differ only in their header), while it does: documents with the same layout
+    and data have the same locations but for the file. None for any other document."""
+    if isinstance(doc, _Placed) and "_locations" not in doc.__dict__ and "_key_locations" not in doc.__dict__:
+        return doc._body
+    return None
+
+
+class _OwnTable:
+    """A location table of a _Placed document: the body's, moved to the document's file the first
+    time it is read or replaced as a table."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, doc: Any, owner: type | None = None) -> Any:
+        if doc is None:
+            return self
+        own = doc.__dict__.get(self.slot)
+        if own is None:
+            own = doc.__dict__[self.slot] = _moved(getattr(doc._body, self.name), doc.file)
+        return own
+
+    def __set__(self, doc: Any, table: dict) -> None:
+        doc.__dict__[self.slot] = table
+
+
+class _Placed(Located):
+    """A parsed body's document in one file: its location tables are the body's, read under this
+    file's name. Most documents of a fleet only answer a few location() calls, so the tables of
+    their own are built only when something reads or changes them as tables."""
+
+    def __init__(self, data: Any, file: str, body: Located) -> None:
+        self.data = data
+        self.file = file
+        self._body = body
+
+    locations = _OwnTable()
+    key_locations = _OwnTable()
+
+    def location(self, path: Path = ()) -> Location:
+        if "_locations" in self.__dict__:
+            return Located.location(self, path)
+        table = self._body.locations
+        path = tuple(path)
+        while True:
+            found = table.get(path)
+            if found is not None:
+                return _new(Location, (self.file, found[1], found[2], found[3], found[4]))
+            if not path:
+                return Location(self.file)
+            path = path[:-1]
+
+    def sub(self, path: Path) -> Located:
+        if "_locations" in self.__dict__ or "_key_locations" in self.__dict__:
+            return Located.sub(self, path)
+        path = tuple(path)
+        views = self._body.__dict__.setdefault("_views", {})  # the body's subtrees, re-keyed once for every file
+        if path not in views:
+            views[path] = self._body.sub(path)
+        return _Placed(self.get(path), self.file, views[path])
+
+    def key_location(self, path: Path) -> Location:
+        if "_key_locations" in self.__dict__:
+            return Located.key_location(self, path)
+        found = self._body.key_locations.get(tuple(path))
+        return _new(Location, (self.file, found[1], found[2], found[3], found[4])) if found is not None else self.location(path)
 
 
 def copied(value: Any) -> Any:

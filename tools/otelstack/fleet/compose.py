@@ -10,6 +10,7 @@ all clusters share, and anything that cannot be shared is refused with the clust
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from otelstack.errors import UsageError
 from otelstack.render.compose import TIER_PREREQUISITES, Application, Composition, compose, rendered_path, wait_timeouts
 from otelstack.stack import Stack, StackFile
 from otelstack.stack.loader import Cluster
+from otelstack.memo import content_key
 from otelstack.yamlsource import copied
 
 ENVIRONMENT_LABEL = "otelstack.io/environment"
@@ -137,9 +139,10 @@ def registrations(fleet: "FleetComposition") -> dict[str, dict]:
 def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
     base = stack_file.resolve(environment)
     members = []
+    composed: dict[bytes, Composition] = {}
     for cluster in stack_file.clusters(environment):
         stack = stack_file.resolve_cluster(environment, cluster)
-        composition = compose(stack)
+        composition = _compose_once(stack, composed)
         labels = {ENVIRONMENT_LABEL: environment}
         annotations = {}
         for app in composition.applications:
@@ -153,10 +156,13 @@ def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
     # Each cluster's copy must match the environment's own (so the cluster that differs is the one
     # named); an application the environment itself does not have is compared with its first copy.
     shapes: dict[str, tuple[dict, str]] = {app.name: (_shared(app), f"environment {environment!r}")
-                                           for app in compose(base).applications}
+                                           for app in _compose_once(base, composed).applications}
+    shared: dict[int, dict] = {}  # per application object: clusters composed alike share theirs
     for member in members:
         for app in member.composition.applications:
-            shape = _shared(app)
+            shape = shared.get(id(app))
+            if shape is None:
+                shape = shared[id(app)] = _shared(app)
             if app.name not in sets:
                 shapes.setdefault(app.name, (shape, f"cluster {member.name!r}"))
                 sets[app.name] = _application_set(base, environment, app)
@@ -176,6 +182,20 @@ def compose_fleet(stack_file: StackFile, environment: str) -> FleetComposition:
                     hint="move the difference into Helm values, or into its own fleet environment",
                 )
     return FleetComposition(environment, base, members, sets)
+
+
+def _compose_once(stack: Stack, composed: dict[bytes, Composition]) -> Composition:
+    """compose(stack), once per distinct stack content (most clusters of a fleet override nothing, or
+    the same few keys): a composition depends only on the stack's data and environment. Clusters
+    alike share the applications (read only) in a composition naming their own stack."""
+    key = content_key(stack.data)
+    if key is None:  # not plain data: composed on its own
+        return compose(stack)
+    first = composed.get(key)
+    if first is None:
+        first = composed[key] = compose(stack)
+        return first
+    return dataclasses.replace(first, stack=stack, applications=list(first.applications))
 
 
 def _shared(app: Application) -> dict:

@@ -177,11 +177,10 @@ def _unknown_parameters(params: dict, prefix: str = "") -> list[str]:
     """Dotted names of the parameters only known at apply time (as a template names them)."""
     found = []
     for key, value in params.items():
-        name = f"{prefix}{key}"
-        if is_unknown(value):
-            found.append(name)
-        elif isinstance(value, dict):
-            found += _unknown_parameters(value, name + ".")
+        if isinstance(value, dict):
+            found += _unknown_parameters(value, f"{prefix}{key}.")
+        elif is_unknown(value):
+            found.append(f"{prefix}{key}")
     return found
 
 

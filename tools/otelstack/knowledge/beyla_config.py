@@ -12,8 +12,9 @@ such as `discovery.services`). A set environment variable overrides the same key
 from __future__ import annotations
 
 import re
-
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from otelstack import resources
 from otelstack.knowledge import schema as configschema
@@ -24,6 +25,7 @@ from otelstack.validate.finding import Problem
 class BeylaConfig:
     def __init__(self, releases: dict) -> None:
         self.versions: list[str] = [str(v) for v in releases["versions"]]
+        self._env: dict[str, Mapping[str, str]] = {}  # per release: a fleet asks once per Beyla it deploys
 
     @cached_property
     def _data(self) -> dict:
@@ -43,9 +45,13 @@ class BeylaConfig:
     def knows(self, beyla_version: str) -> bool:
         return str(beyla_version).strip().lstrip("v") in self.versions
 
-    def env_of(self, beyla_version: str) -> dict[str, str]:
-        """{dotted key: environment variable} for one Beyla release."""
-        return configschema.key_names(self.root, _normal(beyla_version))
+    def env_of(self, beyla_version: str) -> Mapping[str, str]:
+        """{dotted key: environment variable} for one Beyla release (read-only: it is shared)."""
+        version = _normal(beyla_version)
+        found = self._env.get(version)
+        if found is None:
+            found = self._env[version] = MappingProxyType(configschema.key_names(self.root, version))
+        return found
 
     def key_of_env(self, name: str, beyla_version: str) -> str | None:
         return next((key for key, env in self.env_of(beyla_version).items() if env == name), None)

@@ -38,6 +38,7 @@ class Components:
         self.distributions: list[str] = list(data.get("distributions", []))
         # contrib types derived from module names miss the snake_case renames the data has no release for
         self.contrib_types: dict = data.get("contribTypes") or {}
+        self._status: dict[tuple[str, str, str, str], ComponentStatus] = {}  # asked for every component of every collector
 
     def coverage(self) -> tuple[str, str]:
         return self.releases[0], self.releases[-1]
@@ -52,7 +53,13 @@ class Components:
         return sorted(self.components.get(section, {}))
 
     def status(self, section: str, kind: str, distribution: str, version: str) -> ComponentStatus:
-        version = _normal(version)
+        key = (section, kind, distribution, version)
+        found = self._status.get(key)
+        if found is None:
+            found = self._status[key] = self._status_of(section, kind, distribution, _normal(version))
+        return found
+
+    def _status_of(self, section: str, kind: str, distribution: str, version: str) -> ComponentStatus:
         entry = self.components.get(section, {}).get(kind) or {}
         spans = _spans(entry.get(distribution))
         present = any(_inside(version, span) for span in spans)
@@ -126,6 +133,7 @@ class ComponentConfigs:
         self.distributions: list[str] = list(data.get("distributions", []))
         # contrib types derived from module names miss the snake_case renames the data has no release for
         self.contrib_types: dict = data.get("contribTypes") or {}
+        self._releases: dict[str, str | None] = {}  # asked once per collector
 
     def coverage(self) -> tuple[str, str]:
         return self.versions[0], self.versions[-1]
@@ -133,6 +141,11 @@ class ComponentConfigs:
     def release_for(self, collector_version: str) -> str | None:
         """The core release a collector release is built from: the same version, else the newest
         core release of the same minor that is not newer."""
+        if collector_version not in self._releases:
+            self._releases[collector_version] = self._release_for(collector_version)
+        return self._releases[collector_version]
+
+    def _release_for(self, collector_version: str) -> str | None:
         target = versions.parse(collector_version)
         if target is None:
             return None

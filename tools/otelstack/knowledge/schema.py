@@ -17,6 +17,7 @@ from typing import Any
 
 from otelstack import versions
 from otelstack.knowledge import at
+from otelstack.memo import ContentCache, Same
 from otelstack.source import dotted, is_unknown
 
 _DURATION = re.compile(r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$|^0$")
@@ -32,6 +33,13 @@ class Issue:
 
 
 def check(schema: dict, data: Any, version: str, path: tuple = (), span: tuple = (None, None)) -> list[Issue]:
+    return list(_CHECKED.get((Same(schema), version, path, span), data, lambda: _check(schema, data, version, path, span)))
+
+
+_CHECKED = ContentCache()  # identical settings (a fleet's Beyla and collectors) are checked once
+
+
+def _check(schema: dict, data: Any, version: str, path: tuple, span: tuple) -> list[Issue]:
     out: list[Issue] = []
     _node(schema, data, version, path, span, out)
     return out

@@ -52,12 +52,20 @@ class BodyCache:
 
     def __init__(self) -> None:
         self.bodies: dict[tuple, str] = {}
+        self.keys: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its key)
 
     def get(self, key: tuple, make) -> str:
         body = self.bodies.get(key)
         if body is None:
             body = self.bodies[key] = make()
         return body
+
+    def key(self, value) -> str:
+        """_key(value), once per object: clusters that compose alike share their values and sections."""
+        found = self.keys.get(id(value))
+        if found is None or found[0] is not value:
+            found = self.keys[id(value)] = (value, _key(value))
+        return found[1]
 
 
 def _key(value) -> str:
@@ -77,7 +85,7 @@ def _manifests(stack: Stack, composition: Composition, templates: TemplateSet, f
             _require_yaml(rel, text, templates.origin)
             return text
 
-        return cache.get((name, _key(context)), make).replace(BodyCache.PLACEHOLDER, head, 1)
+        return cache.get((name, tuple((k, cache.key(v)) for k, v in context.items())), make).replace(BodyCache.PLACEHOLDER, head, 1)
 
     outputs[f"{folder}/collector.yaml"] = rendered(f"{folder}/collector.yaml", "collector.yaml.j2",
                                                    collector=composition.collector, labels=labels)
@@ -105,7 +113,7 @@ def _require_collector_env(rel: str, text: str, origin: str) -> None:
 
 def _values(stack: Stack, composition: Composition, folder: str, cache: BodyCache | None = None) -> dict[str, str]:
     cache = cache or BodyCache()
-    return {f"{folder}/{app.name}.yaml": header(stack) + "\n" + cache.get(("values", _key(app.values)), lambda app=app: dump_yaml(app.values))
+    return {f"{folder}/{app.name}.yaml": header(stack) + "\n" + cache.get(("values", cache.key(app.values)), lambda app=app: dump_yaml(app.values))
             for app in composition.applications if app.values is not None}
 
 
@@ -188,7 +196,8 @@ def owned_files(root: FsPath, environments: list[str] | None = None, produced: C
             continue
         for directory, dirnames, filenames in os.walk(base):
             dirnames.sort()
-            rel_dir = os.path.relpath(directory, base_dir).replace(os.sep, "/")
+            prefix = base_dir.rstrip(os.sep) + os.sep
+            rel_dir = (directory[len(prefix):] if directory.startswith(prefix) else os.path.relpath(directory, base_dir)).replace(os.sep, "/")
             for name in sorted(filenames):
                 rel = f"{rel_dir}/{name}"
                 if environments is not None and rel.split("/")[2] not in environments:

@@ -43,9 +43,12 @@ def is_generated(path: FsPath) -> bool:
 def plan_changes(root: FsPath, outputs: dict[str, str], owned: list[str]) -> list[Change]:
     """What writing `outputs` would change; `owned` are existing generated files no longer produced."""
     changes: list[Change] = []
+    base = str(root)
     for rel in sorted(outputs):
-        target = root / rel
         new = outputs[rel]
+        if "\r" not in new and _holds(os.path.join(base, rel), new):  # (text mode below reads "\r\n" as "\n")
+            continue
+        target = root / rel
         old = target.read_text(encoding="utf-8") if target.is_file() else None
         if old == new:
             continue
@@ -61,6 +64,16 @@ def plan_changes(root: FsPath, outputs: dict[str, str], owned: list[str]) -> lis
         diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), [], fromfile=f"a/{rel}", tofile="/dev/null"))
         changes.append(Change(rel, "delete", diff))
     return changes
+
+
+def _holds(path: str, text: str) -> bool:
+    """The file holds exactly `text` (byte for byte): the common case, decided without decoding (a
+    fleet has tens of thousands of files). Anything else is compared as text."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def apply_changes(root: FsPath, outputs: dict[str, str], changes: list[Change]) -> None:

@@ -241,6 +241,8 @@ def _check_clusters(stack_file: StackFile, validator, schema) -> list[tuple[Loca
                 problems.append((doc.key_location(("clusters", index, "overrides", key)), f"cluster {name!r} cannot override {key!r}", ""))
         cluster = clusters_by_index[index]
         resolved = stack_file.resolve_cluster(env, cluster)
+        if resolved.doc is stack_file.resolve(env).doc:
+            continue  # nothing overridden: its environment's document, checked as such
         found = [(p.location, f"cluster {name!r}: {p.message}", p.hint) for p in schemacheck.check(validator, resolved.doc, schema=schema)]
         problems += found or [(loc, f"cluster {name!r}: {message}", hint) for loc, message, hint in check_semantics(resolved)]
     for env in fleets:

@@ -6,6 +6,7 @@ Locations follow the values: a key set by an override points at the override.
 from __future__ import annotations
 
 import copy
+import marshal
 from typing import Any
 
 from otelstack.source import Located, Path
@@ -13,7 +14,7 @@ from otelstack.source import Located, Path
 
 def merge_located(base: Located, override: Located, at: Path = ()) -> Located:
     """A new document: `override` (a partial document) merged into `base` at path `at`."""
-    result = Located(copy.deepcopy(base.data), base.file, dict(base.locations), dict(base.key_locations))
+    result = Located(_deep_copy(base.data), base.file, dict(base.locations), dict(base.key_locations))
     _merge_into(result, at, override.data, override, ())
     return result
 
@@ -27,7 +28,7 @@ def _merge_into(result: Located, path: Path, value: Any, source: Located, source
         result.locations.setdefault(path, source.location(source_path))
         return
     _drop_subtree(result, path)
-    _set(result, path, copy.deepcopy(value))
+    _set(result, path, _deep_copy(value))
     n = len(source_path)
     for table, target in ((source.locations, result.locations), (source.key_locations, result.key_locations)):
         for p, loc in table.items():
@@ -37,6 +38,15 @@ def _merge_into(result: Located, path: Path, value: Any, source: Located, source
 
 
 _MISSING = object()
+
+
+def _deep_copy(value: Any) -> Any:
+    """copy.deepcopy, at C speed for plain data (a fleet merges each cluster's overrides into its
+    environment)."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:  # not plain data (apply-time values, file references)
+        return copy.deepcopy(value)
 
 
 def _drop_subtree(doc: Located, path: Path) -> None:

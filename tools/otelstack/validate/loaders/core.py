@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from functools import lru_cache
 from typing import Any, Callable
 
 from otelstack.errors import OtelstackError
 from otelstack.source import Located, Location, shown
 from otelstack.validate.finding import Problem
 from otelstack.validate.chart_collectors import chart_collectors
-from otelstack.validate.loaders.discover import Discovery, Input, Skipped
+from otelstack.validate.loaders.discover import Discovery, Input, Skipped, display_name
 from otelstack.validate.model import (
     Application,
     AppSource,
@@ -108,7 +109,7 @@ class Loader:
         return file
 
     def display(self, fs_path: str) -> str:
-        return os.path.relpath(fs_path, self.platform.root).replace(os.sep, "/")
+        return display_name(fs_path, self.platform.root)
 
     # Applications -----------------------------------------------------------------------------
     def add_application(self, app: Application) -> None:
@@ -292,6 +293,7 @@ class Loader:
             self.skip(item.display, "no Kubernetes object, and no application in the tree uses it as Helm values")
 
 
+@lru_cache(maxsize=256)  # asked for every values file of a rendered fleet
 def stack_root(tfvars_fs_path: str) -> str:
     """terraform/environments/<env>/otelstack.auto.tfvars.json -> the repo root."""
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(tfvars_fs_path))))

@@ -74,6 +74,12 @@ def common_root(paths: list[str]) -> str:
 
 
 def display_name(absolute: str, root: str) -> str:
+    """`absolute` relative to `root`, with forward slashes."""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    rest = absolute[len(prefix):]
+    if os.sep == "/" and absolute.startswith(prefix) and rest and not rest.startswith(".") and not rest.endswith("/") \
+            and "/." not in rest and "//" not in rest:
+        return rest  # plainly below root: relpath would give the same (it is slow, and a fleet has tens of thousands)
     return os.path.relpath(absolute, root).replace(os.sep, "/")
 
 
@@ -94,6 +100,8 @@ def discover(paths: list[str], carriers) -> Discovery:
     root = common_root(paths)
     found = Discovery(root)
     seen: set[str] = set()
+    folder_claimers = [c for c in carriers if getattr(c, "claims_directory", None)]
+    by_name: dict[str, object] = {}  # a carrier claims a file by its name alone: asked once per name
 
     def add_file(full: str) -> None:
         if full in seen:
@@ -101,7 +109,9 @@ def discover(paths: list[str], carriers) -> Discovery:
         seen.add(full)
         display = display_name(full, root)
         name = os.path.basename(full)
-        carrier = next((c for c in carriers if c.claims(name)), None)
+        if name not in by_name:
+            by_name[name] = next((c for c in carriers if c.claims(name)), None)
+        carrier = by_name[name]
         if carrier is None:
             found.skipped.append(Skipped(display, unsupported_reason(name)))
         else:
@@ -113,7 +123,7 @@ def discover(paths: list[str], carriers) -> Discovery:
             add_file(absolute)
             continue
         for directory, dirnames, filenames in os.walk(absolute):
-            claimed = next((c for c in carriers if getattr(c, "claims_directory", None) and c.claims_directory(directory, filenames)), None)
+            claimed = next((c for c in folder_claimers if c.claims_directory(directory, filenames)), None)
             if claimed is not None:
                 if directory not in seen:
                     seen.add(directory)

@@ -7,6 +7,7 @@ import base64
 import binascii
 import re
 
+from otelstack.memo import content_key
 from otelstack.source import Located, Unknown
 from otelstack.validate.loaders.core import Loader
 from otelstack.validate.loaders.discover import Input
@@ -98,10 +99,17 @@ def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> 
 
 def placeholders_unknown(value):
     """Whole-value placeholders become Unknown: what they hold is decided by another tool."""
+    key = content_key(value)
+    if key is not None and b"${" not in key and b"%{" not in key and b"{{" not in key:
+        return value  # no text in it opens a placeholder (its bytes are in the key as they are)
+    return _placeholders_unknown(value)
+
+
+def _placeholders_unknown(value):
     if isinstance(value, dict):
-        return {k: placeholders_unknown(v) for k, v in value.items()}
+        return {k: _placeholders_unknown(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [placeholders_unknown(v) for v in value]
+        return [_placeholders_unknown(v) for v in value]
     if isinstance(value, str) and ("${" in value or "%{" in value or "{{" in value) and WHOLE_PLACEHOLDER.match(value):
         return Unknown(value.strip())
     return value

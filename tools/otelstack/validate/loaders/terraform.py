@@ -16,7 +16,6 @@ listed per file as skipped.
 from __future__ import annotations
 
 import os
-import weakref
 
 from otelstack.source import Location, Unknown, is_unknown
 from otelstack.validate.loaders import terraform_helm, terraform_kubernetes
@@ -78,13 +77,12 @@ READERS = {
 }
 RESOURCE_TYPES = tuple(READERS)
 
-_STATES: "weakref.WeakKeyDictionary[Loader, TerraformState]" = weakref.WeakKeyDictionary()
-
-
 def _state(loader: Loader) -> TerraformState:
-    state = _STATES.get(loader)
+    # kept in the run's loader (a module-level map keyed by the loader kept every run's model alive:
+    # the state refers to its loader)
+    state = loader.state.get(NAME)
     if state is None:
-        state = _STATES[loader] = TerraformState(loader, READERS)
+        state = loader.state[NAME] = TerraformState(loader, READERS)
     return state
 
 

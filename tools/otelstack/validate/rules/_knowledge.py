@@ -7,6 +7,7 @@ says (once per component) what could not be checked and why. Resolved once per r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from otelstack import versions
@@ -148,11 +149,13 @@ def values_at(source: AppSource, *path: Any) -> Any:
 def chart_sources_by_status(ctx: Context, status: str):
     """(application, source, exact chart version) of every chart source whose version has `status`
     (ChartKnowledge.version_status: known, newer, older, missing)."""
-    for app in ctx.platform.applications:
-        for source in app.sources:
-            version, found = chart_status(source)
-            if found == status:
-                yield app, source, version
+    statuses = ctx._cache.get("chart-statuses")  # several rules ask, each for one status
+    if statuses is None:
+        statuses = ctx._cache["chart-statuses"] = [(app, source, *chart_status(source)) for app in ctx.platform.applications
+                                                   for source in app.sources]
+    for app, source, version, found in statuses:
+        if found == status:
+            yield app, source, version
 
 
 def components_at_release(ctx: Context):
@@ -173,7 +176,14 @@ def components_at_release(ctx: Context):
 
 def chart_status(source: AppSource) -> tuple[str | None, str]:
     """(exact chart version or None, status from ChartKnowledge.version_status)."""
+    if isinstance(source.target_revision, str):  # asked for every chart source by several rules: a fleet has thousands
+        return _known_chart_status(source.knowledge, source.is_helm_repo, source.target_revision)
     return _chart_status(source.knowledge, source.is_helm_repo, source.target_revision)
+
+
+@lru_cache(maxsize=4096)
+def _known_chart_status(knowledge, is_helm_repo: bool, revision: str) -> tuple[str | None, str]:
+    return _chart_status(knowledge, is_helm_repo, revision)
 
 
 def _chart_status(knowledge, is_helm_repo: bool, revision: Any) -> tuple[str | None, str]:

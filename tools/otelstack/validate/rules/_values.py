@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any, Iterator
 
 from otelstack import versions
 from otelstack.charts import ChartKnowledge
+from otelstack.memo import LayoutCache, Same
 from otelstack.source import Located, Path, dotted, is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules.base import Context, chart_version
@@ -38,8 +40,13 @@ def issues(ctx: Context) -> Iterator[ValuesIssue]:
     cache = ctx._cache.setdefault("values-issues", None)
     if cache is None:
         cache = []
+        # a fleet's clusters share a few values files: each walked once, its issues placed in every copy
+        same_files = LayoutCache(lambda issue: issue.problem.location,
+                                 lambda issue, location: ValuesIssue(issue.kind, dataclasses.replace(issue.problem, location=location)))
         for app, source, chart, version, known_version in checked_sources(ctx):
-            cache.extend(_walk(ctx, chart, version, known_version, source.values, (), chart.values or {}, app.label))
+            values = source.values
+            cache.extend(same_files.get(values, (Same(chart), version, known_version), lambda: list(
+                _walk(ctx, chart, version, known_version, values, (), chart.values or {}, app.label))))
         ctx._cache["values-issues"] = cache
     return iter(cache)
 

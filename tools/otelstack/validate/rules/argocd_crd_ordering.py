@@ -40,6 +40,7 @@ def check(ctx: Context):
         return
     # Terraform operator applications that others can wait for (a set: a fleet has thousands of applications)
     waited = {op.address for op in operators if op.origin == "terraform" and op.wait is True}
+    operator_ids = {id(op) for op in operators}
     kinds_by_app: dict[int, set] = {}
     for obj in ctx.platform.objects:
         if obj.kind in OPERATOR_KINDS:
@@ -47,7 +48,7 @@ def check(ctx: Context):
                 kinds_by_app.setdefault(id(deployer), set()).add(obj.kind)
     for app in ctx.platform.argocd_applications:
         kinds = kinds_by_app.get(id(app), set())
-        if not kinds or app in operators:
+        if not kinds or id(app) in operator_ids:
             continue
         skip_dry_run = app.has_sync_option("SkipDryRunOnMissingResource=true")
         retry = app.get("spec", "syncPolicy", "retry") is not None

@@ -11,6 +11,7 @@ Correct:
     image: otel/opentelemetry-collector:0.113.0
 """
 
+from otelstack.memo import ContentCache
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules.base import Context
@@ -29,7 +30,7 @@ def unpinned(image: str) -> bool:
 
 def check(ctx: Context):
     for obj in ctx.platform.objects:
-        for path, image in _images(obj.doc.data, ()):
+        for path, image in _IMAGES.get((), obj.doc.data, lambda: list(_images(obj.doc.data, ()))):
             if unpinned(image):
                 yield Problem(obj.doc.location(path), f"{obj.kind} {obj.name}: image {image!r} is not pinned to a version or digest",
                               "use an exact tag or a digest")
@@ -41,6 +42,9 @@ def check(ctx: Context):
             if isinstance(tag, str) and tag.strip() == "latest":
                 yield Problem(values.location(("image", "tag")), f"application {app.label}: image.tag {tag!r} is not a pinned version",
                               "use the chart's default (its appVersion) or an exact tag")
+
+
+_IMAGES = ContentCache()  # a fleet's per-cluster manifests are alike
 
 
 def _images(node, path):

@@ -18,6 +18,7 @@ Correct:
 
 import re
 
+from otelstack.memo import LayoutCache
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules.base import Context
@@ -50,8 +51,9 @@ def check(ctx: Context):
                     if isinstance(name, str) and _secret_literal(name, value):
                         yield Problem(values.location(("env", name)), f"application {app.label}: {name} holds a credential in plain text",
                                       "move it to a Secret and reference it (Beyla chart: envValueFrom.<NAME>.secretKeyRef)")
+    same_files = LayoutCache()  # a fleet's per-cluster manifests: each distinct one walked once
     for obj in ctx.platform.objects:
-        yield from _env_lists(obj)
+        yield from same_files.get(obj.doc, (), lambda: list(_env_lists(obj)))
     for collector in ctx.platform.collectors:
         config = collector.config
         exporters = config.data.get("exporters") if config is not None and isinstance(config.data, dict) else None
