@@ -335,6 +335,34 @@ def test_a_patch_named_on_its_own_is_read_through_its_kustomization(tmp_path: Pa
     assert {"kustomization.yaml", "deployment.yaml", "../../base/deployment.yaml"} <= set(report.files)
 
 
+def test_yaml_of_a_generated_config_map_is_located_in_the_file_it_came_from(tmp_path: Path):
+    """Seen in motoki317/manifest: Beyla's configuration from configMapGenerator files: was reported at the
+    kustomization's lines (past its end)."""
+    root = tree(tmp_path, {
+        "beyla/kustomization.yaml": "resources: [daemon-set.yaml]\nconfigMapGenerator:\n  - name: beyla-config\n    files: [config/beyla.yaml]\n",
+        "beyla/config/beyla.yaml": "# Beyla\nattributes:\n  kubernetes:\n    enable: true\ndiscovery:\n  services:\n    - k8s_namespace: shop\n",
+        "beyla/daemon-set.yaml": """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: beyla}
+            spec:
+              selector: {matchLabels: {app: beyla}}
+              template:
+                metadata: {labels: {app: beyla}}
+                spec:
+                  hostPID: true
+                  containers:
+                    - name: beyla
+                      image: grafana/beyla:2.5.8
+                      env: [{name: BEYLA_CONFIG_PATH, value: /config/beyla.yaml}]
+                      volumeMounts: [{name: config, mountPath: /config}]
+                  volumes: [{name: config, configMap: {name: beyla-config}}]
+        """,
+    })
+    report = validate([str(root)], Options(only={"beyla-config-deprecated"}))
+    assert [(f.file, f.line) for f in report.findings] == [("beyla/config/beyla.yaml", 6)]
+
+
 def test_kustomize_without_kubectl_lists_the_root_and_its_files(tmp_path: Path, monkeypatch):
     root = tree(tmp_path, OVERLAY)
     without(monkeypatch, "kubectl")

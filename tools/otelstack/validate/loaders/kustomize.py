@@ -438,6 +438,24 @@ def _origin(data: dict, scratch: str) -> tuple[str | None, str]:
     return None, ""
 
 
+def _data_from_files(loader: Loader, data: dict, entry: dict, folder: str) -> None:
+    """A generated ConfigMap's keys made from `files:` keep their file: YAML read from one (a Beyla
+    configuration) is located in that file, not at the generator's lines."""
+    from otelstack.hcl import HeredocText
+
+    values = data.get("data")
+    if not isinstance(values, dict):
+        return
+    for item in _list(entry.get("files")):
+        if not isinstance(item, str):
+            continue
+        key, _, relative = item.partition("=") if "=" in item else (os.path.basename(item), "", item)
+        fs_path = os.path.normpath(os.path.join(folder, relative))
+        if isinstance(values.get(key), str) and os.path.isfile(fs_path):
+            file = source_file(loader, fs_path, "yaml")
+            values[key] = HeredocText(values[key], 0, 0, (), file.path)
+
+
 def _origin_document(loader: Loader, path: str, data: dict, generated: str):
     """The source file and the document in it that an object was rendered from."""
     file = source_file(loader, path, "yaml") if os.path.isfile(path) else source_file(loader, path, "yaml", "")
@@ -451,6 +469,7 @@ def _origin_document(loader: Loader, path: str, data: dict, generated: str):
         for doc in documents[:1]:
             for index, entry in enumerate(_list(doc.get((section,)))):
                 if isinstance(entry, dict) and isinstance(entry.get("name"), str) and str(name).startswith(entry["name"]):
+                    _data_from_files(loader, data, entry, os.path.dirname(path))
                     sub = doc.sub((section, index))
                     sub.locations = {(): sub.location()}  # the generator's fields are not the object's
                     sub.key_locations = {}

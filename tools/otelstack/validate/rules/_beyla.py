@@ -13,7 +13,6 @@ from typing import Any, Iterator
 from otelstack.source import Located, Location, Unknown, is_unknown, shown
 from otelstack.validate.model import Application, AppSource, KubeObject
 from otelstack.validate.rules.base import Context, chart_version
-from otelstack.yamlsource import load_yaml
 
 WORKLOAD_KINDS = {"DaemonSet", "Deployment", "StatefulSet", "Pod"}
 BEYLA_IMAGE = re.compile(r"(^|/)beyla(:|@|$)")
@@ -182,15 +181,14 @@ def _mounted_config(obj: KubeObject, pod: tuple, container: dict, path: str, con
         for item in config_map.get("items") or []:
             if isinstance(item, dict) and item.get("path") == key:
                 key = item.get("key")
-        holder = config_maps.get((obj.namespace, config_map.get("name")))
+        # a ConfigMap written without a namespace is applied beside the workload (kubectl apply -n)
+        holder = config_maps.get((obj.namespace, config_map.get("name"))) or config_maps.get((None, config_map.get("name")))
         if holder is None or not isinstance(holder.doc.get(("data", key)), str):
             return None, True
-        location = holder.doc.location(("data", key))
-        from otelstack.validate.model import embedded_offsets
+        from otelstack.validate.model import load_embedded
 
-        line_offset, indent, column_offset = embedded_offsets(holder.file, location)
-        loaded = load_yaml(holder.doc.get(("data", key)), holder.file.path, line_offset=line_offset, indent=indent,
-                           column_offset=column_offset)
+        # a key kustomize made from a file is read in that file; one written inline, at its lines
+        loaded = load_embedded(holder.doc.get(("data", key)), holder.file, holder.doc.location(("data", key)))
         if loaded.documents and isinstance(loaded.documents[0].data, dict):
             return loaded.documents[0], False
         return None, True

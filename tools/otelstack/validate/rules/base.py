@@ -110,7 +110,9 @@ class Context:
         if not isinstance(source.path, str):
             return False
         folder = self.platform.repo_path(source.path)
-        read = self._cache.setdefault("read-fs-paths", {f.fs_path for f in self.platform.files.values() if f.fs_path})
+        read = self._cache.get("read-fs-paths")
+        if read is None:
+            read = self._cache["read-fs-paths"] = {f.fs_path for f in self.platform.files.values() if f.fs_path}
         recurse = app.get(*source.base, "directory", "recurse") is True
         for directory, dirnames, filenames in os.walk(folder):
             if any(name.endswith(DEPLOYABLE) and os.path.join(directory, name) not in read for name in filenames):

@@ -40,6 +40,13 @@ def check(ctx: Context):
                       "use a chart version the data covers, or regenerate the data (make data)")
     for app in ctx.platform.applications:
         for source in app.sources:
+            # (an ApplicationSet's template that could not be expanded says so itself: fleet-cannot-expand)
+            if source.knowledge is not None and is_unknown(source.target_revision) and source.values is not None \
+                    and app.origin != "appset-template":
+                yield Problem(app.loc(*source.base, "targetRevision"),
+                              f"application {app.label}: the {source.knowledge.title} chart version is known at apply time only "
+                              f"({source.target_revision.expression}): its values are not checked against a chart version",
+                              "pin the chart version where the release is declared")
             if source.knowledge is not None and source.values_unknown and source.values is None:
                 given = next((v for key in ("values", "valuesObject", "valueFiles") if is_unknown(v := app.get(*source.base, "helm", key))), None)
                 shown = f" ({given.expression})" if given is not None else ""
@@ -79,3 +86,6 @@ def check(ctx: Context):
             where = beyla.app.loc(*beyla.source.base, "targetRevision") if beyla.source is not None else beyla.location
             yield Problem(where, f"{beyla.what}: Beyla configuration not checked: {beyla.unchecked} (Beyla from {beyla.version_note})",
                           "regenerate the data (make data) if this Beyla release is newer")
+        elif beyla.unchecked and beyla.config is not None:  # a configuration, but no release to check it against
+            yield Problem(beyla.location, f"{beyla.what}: Beyla configuration not checked: {beyla.unchecked}",
+                          "pin a Beyla release (an image tag)")

@@ -44,13 +44,18 @@ def check(ctx: Context):
                               "use the chart's default (its appVersion) or an exact tag")
 
 
+# An Instrumentation's auto-instrumentation images (spec.<language>.image): injected into every pod it instruments.
+INSTRUMENTATION_LANGUAGES = ("java", "nodejs", "python", "dotnet", "go", "apacheHttpd", "nginx")
+
 _IMAGES = ContentCache()  # a fleet's per-cluster manifests are alike
 
 
 def _images(node, path):
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "image" and isinstance(value, str) and not is_unknown(value) and ("containers" in path or "initContainers" in path or path[-1:] == ("spec",)):
+            if key == "image" and isinstance(value, str) and not is_unknown(value) and (
+                    "containers" in path or "initContainers" in path or path[-1:] == ("spec",)
+                    or len(path) == 2 and path[0] == "spec" and path[1] in INSTRUMENTATION_LANGUAGES):
                 yield path + (key,), value
             elif isinstance(value, (dict, list)):
                 yield from _images(value, path + (key,))

@@ -75,14 +75,11 @@ def _references(ctx: Context) -> Iterator[tuple[Any, Any, Any, Any, str]]:
     """(namespace, Secret name, key or None, location, who) for every Secret these components read."""
     for collector in ctx.platform.collectors:
         doc, who = collector.obj.doc, f"collector {collector.label}"
-        for index, item in enumerate(_list(doc.get(("spec", "env")))):
-            ref = item.get("valueFrom", {}).get("secretKeyRef") if isinstance(item, dict) and isinstance(item.get("valueFrom"), dict) else None
-            if isinstance(ref, dict) and ref.get("optional") is not True:
-                yield collector.namespace, ref.get("name"), ref.get("key"), doc.location(("spec", "env", index, "valueFrom", "secretKeyRef", "name")), who
-        for index, item in enumerate(_list(doc.get(("spec", "envFrom")))):
-            ref = item.get("secretRef") if isinstance(item, dict) else None
-            if isinstance(ref, dict) and ref.get("optional") is not True:
-                yield collector.namespace, ref.get("name"), None, doc.location(("spec", "envFrom", index, "secretRef", "name")), who
+        values = getattr(collector, "source", None) and collector.source.values  # the collector chart's values
+        if values is not None:
+            yield from _env_references(collector.namespace, values, ("extraEnvs",), ("extraEnvsFrom",), who)
+            continue
+        yield from _env_references(collector.namespace, doc, ("spec", "env"), ("spec", "envFrom"), who)
     for backend in backends(ctx):
         if backend.component == "grafana" and backend.values is not None:
             values = backend.values
@@ -100,6 +97,18 @@ def _references(ctx: Context) -> Iterator[tuple[Any, Any, Any, Any, str]]:
             if isinstance(secret, dict) and secret.get("optional") is not True:
                 yield (app.destination_namespace, secret.get("name"), secret.get("key"),
                        values.location(("envValueFrom", var, "secretKeyRef", "name")), f"application {app.label}: Beyla's envValueFrom.{var}")
+
+
+def _env_references(namespace: Any, doc, env_path: tuple, env_from_path: tuple, who: str):
+    """Secret references of a container's env and envFrom (or the chart values that become them)."""
+    for index, item in enumerate(_list(doc.get(env_path))):
+        ref = item.get("valueFrom", {}).get("secretKeyRef") if isinstance(item, dict) and isinstance(item.get("valueFrom"), dict) else None
+        if isinstance(ref, dict) and ref.get("optional") is not True:
+            yield namespace, ref.get("name"), ref.get("key"), doc.location(env_path + (index, "valueFrom", "secretKeyRef", "name")), who
+    for index, item in enumerate(_list(doc.get(env_from_path))):
+        ref = item.get("secretRef") if isinstance(item, dict) else None
+        if isinstance(ref, dict) and ref.get("optional") is not True:
+            yield namespace, ref.get("name"), None, doc.location(env_from_path + (index, "secretRef", "name")), who
 
 
 def _list(value: Any) -> list:
