@@ -222,6 +222,41 @@ def test_jsonnet_syntax_error_is_a_finding(tmp_path: Path):
     assert findings(report) == [("render-failed", "bad.jsonnet", 2)]
 
 
+SHARED_BASE = """
+{
+  collector(name, processors):: {
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: { name: name, namespace: 'observability' },
+    spec: { config: {
+      receivers: { otlp: { protocols: { grpc: {} } } },
+      processors: {
+        batch: {},
+        'transform/drop_debug': { trace_statements: ['set(span.name, "x")'] },
+      },
+      exporters: {
+        debug: {},
+        'otlp/unused': { endpoint: 'tempo:4317' },
+      },
+      service: { pipelines: { traces: { receivers: ['otlp'], processors: processors, exporters: ['debug'] } } },
+    } },
+  },
+}
+"""
+
+
+def test_a_definition_of_a_shared_library_is_unused_only_where_no_collector_uses_it(tmp_path: Path):
+    root = tree(tmp_path, {"collectors/base.libsonnet": SHARED_BASE,
+                           "collectors/edge.jsonnet": "(import 'base.libsonnet').collector('edge', ['batch'])\n",
+                           "collectors/gateway.jsonnet": "(import 'base.libsonnet').collector('gateway', ['transform/drop_debug', 'batch'])\n",
+                           "collectors/relay.jsonnet": "(import 'base.libsonnet').collector('relay', ['batch'])\n"})
+    report = validate([str(root)])
+    unused = [(f.file, f.line, f.message) for f in report.findings if f.rule == "collector-unused-component"]
+    # transform/drop_debug is there for gateway; otlp/unused serves nobody: one finding at its line
+    assert unused == [("collectors/base.libsonnet", 14, "collectors edge.observability, gateway.observability, relay.observability: "
+                       "exporter 'otlp/unused' is defined but not used in any pipeline")]
+
+
 def test_jsonnet_without_the_engine_is_skipped(tmp_path: Path, monkeypatch):
     root = tree(tmp_path, {"collectors/edge.jsonnet": EDGE, "collectors/base.libsonnet": BASE})
     for engine in ("_gojsonnet", "_jsonnet"):

@@ -158,19 +158,21 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
 # Instrumentation.
 _APPLICATION = re.compile(r"application (?P<name>[^\s:]+)(?: \(cluster (?P<cluster>[^)]+)\))?(?=:)")
 _INSTRUMENTATION = re.compile(r"Instrumentation (?P<name>[^\s:]+) \((?P<language>[^)]+)\)(?=:)")
+_COLLECTOR = re.compile(r"^collector (?P<name>[^\s:]+)(?: \((?P<unknown>namespace not known)\))?(?=:)")
 _LISTED = 4
 
 
 def merge_generated(findings) -> list[Finding]:
     """One finding per place: the same problem of several things written once — every application
-    an ApplicationSet generates, every call of a module, every language an Instrumentation configures —
-    is one fix at one line, reported once with what it concerns."""
+    an ApplicationSet generates, every call of a module, every language an Instrumentation configures,
+    every collector built from one shared library — is one fix at one line, reported once with what it concerns."""
     from dataclasses import replace
 
     groups: dict[tuple, list[tuple[tuple[str, str], Finding]]] = {}
     kept = []
     for finding in findings:
-        match = _APPLICATION.search(finding.message) or _INSTRUMENTATION.search(finding.message)
+        match = _APPLICATION.search(finding.message) or _INSTRUMENTATION.search(finding.message) or \
+            _COLLECTOR.search(finding.message)
         if match is None:
             kept.append(finding)
             continue
@@ -188,6 +190,10 @@ def merge_generated(findings) -> list[Finding]:
         if key[-3] == _INSTRUMENTATION.pattern:
             label = f"Instrumentation {names[0]} ({_listing(seconds)})" if len(set(names)) == 1 else \
                 f"Instrumentations {_listing(names)} ({_listing(seconds)})"
+        elif key[-3] == _COLLECTOR.pattern:
+            if len(set(seconds)) > 1:
+                names = [f"{name} ({second})" if second else name for name, second in zip(names, seconds)]
+            label = f"collectors {_listing(names)}" + (f" ({seconds[0]})" if len(set(seconds)) == 1 and seconds[0] else "")
         else:
             label = f"applications {_listing(names)}" + (f" (clusters {_listing(seconds)})" if any(seconds) else "")
         kept.append(replace(members[0][1], message=f"{prefix}{label}{suffix}"))

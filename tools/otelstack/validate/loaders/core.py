@@ -290,7 +290,7 @@ class Loader:
             if item.display in modelled or item.display in with_findings or item.display not in self.platform.files:
                 continue
             del self.platform.files[item.display]
-            self.skip(item.display, "no Kubernetes object, and no application in the tree uses it as Helm values")
+            self.skip(item.display, "no Kubernetes object, and no application otelstack could follow uses it as Helm values")
 
 
 @lru_cache(maxsize=256)  # asked for every values file of a rendered fleet
