@@ -33,7 +33,8 @@ def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path
     (tmp_path / ".argocd" / "app.yaml").write_text("kind: Application\n")
     result = run_cli(["validate", str(tmp_path), "--format", "json"])
     payload = json.loads(result.out)
-    assert result.code == 0
+    assert result.code == 2, "a gate that checked nothing is not green"
+    assert "nothing under" in result.err and "4 not read, listed in the report with the reason" in result.err
     assert payload["summary"]["files"] == 0 and payload["summary"]["skipped"] == 4
     reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
     assert reasons == {"deploy.sh": "unsupported file type (.sh)", "README.md": "unsupported file type (.md)",
@@ -41,6 +42,8 @@ def test_a_tree_of_only_unreadable_files_lists_each_under_skipped(tmp_path: Path
                        ".argocd/": "hidden directory"}
     text = run_cli(["validate", str(tmp_path)]).out
     assert "not read:" in text and "hidden directory: .argocd/" in text and "0 files, 4 not read" in text
+    (tmp_path / "namespace.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: otel}\n")
+    assert run_cli(["validate", str(tmp_path)]).code == 0, "one file read: the rest are listed, the run passes"
     strict = run_cli(["validate", str(tmp_path), "--strict"])
     assert strict.code == 1, "--strict fails a run that left files unread"
 
@@ -89,6 +92,16 @@ def test_two_paths_with_a_main_tf_each_keep_their_identity(tmp_path: Path):
     payload = json.loads(run_cli(["validate", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json",
                                   "--only", "argocd-app-metadata"]).out)
     assert [f["file"] for f in payload["findings"]] == ["b/main.tf"]
+
+
+def test_a_not_checked_reason_names_the_module_of_the_file_it_is_about(tmp_path: Path):
+    for name in ("c", "d"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(APPLICATION_TF)
+    payload = json.loads(run_cli(["validate", str(tmp_path / "c"), str(tmp_path / "d"), "--format", "json",
+                                  "--only", "argocd-namespace-not-created"]).out)
+    modules = {f["file"]: f["message"].split(": ", 2)[-1].split(" is read on its own")[0] for f in payload["findings"]}
+    assert modules == {"c/main.tf": "module c", "d/main.tf": "module d"}
 
 
 def test_sarif_has_one_srcroot_and_relative_uris_for_files_and_directories(tmp_path: Path):

@@ -370,6 +370,24 @@ def test_a_patch_named_on_its_own_is_read_through_its_kustomization(tmp_path: Pa
     assert {"kustomization.yaml", "deployment.yaml", "../../base/deployment.yaml"} <= set(report.files)
 
 
+def test_a_manifest_beside_a_kustomization_that_does_not_use_it_is_listed_not_checked(tmp_path: Path):
+    """Seen in angelokurtis/otel-auto-instrumentation overlays/mtail: a Deployment fragment beside the
+    kustomization, which does not list it, was reported as a Deployment without a selector."""
+    root = tree(tmp_path, {
+        "app/kustomization.yaml": "resources: [namespace.yaml]\n",
+        "app/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+        "app/draft.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: library}\nspec:\n  replicas: 1\n",
+        "app/values.yaml": "replicas: 2\n",
+        "app/main.tf": 'resource "terraform_data" "x" {}\n',
+    })
+    report = validate([str(root)])
+    assert findings(report) == []
+    assert skipped(report)["app/draft.yaml"] == ("beside app/kustomization.yaml, which does not use it: "
+                                                 "Argo CD renders the kustomization in that folder, never this file")
+    assert "app/main.tf" in report.files, "Terraform beside a kustomization is terraform's, not Argo CD's"
+    assert "app/values.yaml" not in skipped(report) or "kustomization" not in skipped(report)["app/values.yaml"]
+
+
 def test_yaml_of_a_generated_config_map_is_located_in_the_file_it_came_from(tmp_path: Path):
     """Seen in motoki317/manifest: Beyla's configuration from configMapGenerator files: was reported at the
     kustomization's lines (past its end)."""
@@ -601,8 +619,18 @@ def test_chart_or_template_named_as_path_behaves_as_below_a_path(tmp_path: Path)
     root = tree(tmp_path, APP_OF_APPS)
     expected = [(f.rule, f.message) for f in validate([str(root / "apps")]).findings]
     assert expected and not any(rule == "syntax-yaml" for rule, _ in expected)
-    for given in (root / "apps" / "templates" / "collector.yaml", root / "apps" / "values.yaml"):
+    for given in (root / "apps" / "templates" / "collector.yaml", root / "apps" / "values.yaml", root / "apps" / "templates"):
         assert [(f.rule, f.message) for f in validate([str(given)]).findings] == expected
+
+
+def test_a_template_whose_first_action_spans_lines_is_a_template_not_broken_yaml(tmp_path: Path):
+    action = "{{- range $name := list\n  \"edge\"\n  \"gateway\"\n}}\n"
+    root = tree(tmp_path, {"generated/apps.yaml": action + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: '{{ $name }}'}\n{{- end }}\n",
+                           "namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: otel}\n"})
+    report = validate([str(root)])
+    assert not report.findings
+    assert skipped(report)["generated/apps.yaml"] == ("a template: YAML only once its placeholders "
+                                                      "({{- range $name := list \"edge\" \"gateway\" }}) are filled in by another tool")
 
 
 def test_app_of_apps_chart_without_helm_or_dependencies_is_skipped(tmp_path: Path, monkeypatch):
@@ -682,8 +710,9 @@ def test_templates_that_are_yaml_are_read_with_placeholders_unknown_and_others_l
     assert collector.name == "main" and isinstance(collector.namespace, Unknown) and collector.config is not None
     assert not [f for f in report.findings if f.severity.value == "error"]
     result = run_cli(["validate", str(root / "script.tpl")])
-    assert result.code == 0 and "a template that is not YAML before another tool renders it: script.tpl" in result.out
-    assert run_cli(["validate", "--strict", str(root / "script.tpl")]).code == 1
+    assert result.code == 2 and "a template that is not YAML before another tool renders it: script.tpl" in result.out
+    assert "is something otelstack reads (1 not read" in result.err, "named alone, it leaves nothing checked"
+    assert run_cli(["validate", str(root / "script.tpl"), str(root / "collector.yaml.tpl")]).code == 0
 
 
 def test_a_tree_without_rendered_carriers_pays_nothing_for_them(tmp_path: Path):

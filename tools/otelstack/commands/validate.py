@@ -55,6 +55,12 @@ def validate_command(paths, fmt, output, strict, rule_levels, only, kubernetes_v
         click.echo(f"validate: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info -> {output}", err=True)
     else:
         click.echo(text, nl=False)
+    if not report.files:
+        # a gate that checked nothing must not look green: the report lists what was not read, and why
+        named = ", ".join(paths) or "."
+        why = f"{len(report.skipped)} not read, listed in the report with the reason" if report.skipped else "no files"
+        click.echo(f"otelstack validate: nothing under {named} is something otelstack reads ({why})", err=True)
+        return ExitCode.USAGE
     if report.internal_errors:
         return ExitCode.INTERNAL  # the report is complete but for what otelstack failed on: a bug, not a finding
     failing = report.counts()["error"] or (strict and (report.counts()["warning"] or report.skipped))

@@ -130,6 +130,33 @@ def _describe(value: Any) -> str:
     return f"the string {value!r}" if len(str(value)) < 40 else "a string"
 
 
+# Go's strconv.ParseBool, which environment variables of Go programs are parsed with
+_GO_BOOL = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+
+
+def env_value_problem(schema: dict, key: str, value: str, version: str) -> str | None:
+    """What is wrong with `value` as the environment variable setting the dotted `key`: a single
+    value of the key's type, or one of its values; None when it fits (or its type is not a single value)."""
+    node: Any = schema
+    for part in key.split("."):
+        node = (node.get("keys") or {}).get(part) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or _TEMPLATE.search(value) or "$(" in value:
+        return None
+    kind = at(node.get("type"), version) or "any"
+    if kind == "boolean" and value.strip() not in _GO_BOOL:
+        return f"must be a boolean (true or false), got {value!r}"
+    if kind == "integer" and not re.fullmatch(r"[-+]?\d+", value.strip()):
+        return f"must be an integer, got {value!r}"
+    if kind == "number" and not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value.strip()):
+        return f"must be a number, got {value!r}"
+    if kind == "duration" and not _DURATION.match(value.strip()):
+        return f"must be a duration such as 10s or 1m30s, got {value!r}"
+    enum = at(node.get("enum"), version)
+    if enum and kind == "string" and value not in [str(e) for e in enum]:
+        return f"must be one of {', '.join(repr(e) for e in enum if e != '')}, got {value!r}"
+    return None
+
+
 def key_names(schema: dict, version: str, path: tuple = ()) -> dict[str, str]:
     """Every key path (dotted) with its environment variable, for one version."""
     found: dict[str, str] = {}

@@ -93,7 +93,8 @@ def discover(paths: list[str], carriers) -> Discovery:
             raise UsageError(f"{given}: no such file or directory")
     # A file inside a folder a carrier reads whole (a Helm chart's template) stands for that folder:
     # the result must not depend on which of them the user names.
-    paths = [enclosing_claim(os.path.abspath(p), carriers) or p if os.path.isfile(p) else p for p in paths]
+    paths = [enclosing_claim(os.path.abspath(p), carriers) or p if os.path.isfile(p) else _enclosing_chart(p, carriers) or p
+             for p in paths]
     # A file beside a kustomization (a patch, a resource of it) is what that kustomization renders:
     # read the kustomization with it, as `kubectl kustomize` would, rather than the file on its own.
     paths += [k for p in paths if os.path.isfile(p) for k in _beside_kustomization(p, carriers) if k not in paths]
@@ -152,6 +153,19 @@ def _beside_kustomization(path: str, carriers) -> list[str]:
         return []
     directory = os.path.dirname(os.path.abspath(path))
     return [os.path.join(directory, name) for name in names if os.path.isfile(os.path.join(directory, name))][:1]
+
+
+def _enclosing_chart(directory: str, carriers) -> str | None:
+    """A folder inside a Helm chart (its `templates/`) stands for the chart: its templates are
+    nothing until the chart renders them."""
+    helm = [c for c in carriers if c.NAME == "helm-chart"]
+    absolute = os.path.abspath(directory)
+    try:
+        if helm and helm[0].claims_directory(absolute, os.listdir(absolute)):
+            return None  # the chart itself
+    except OSError:
+        return None
+    return enclosing_claim(os.path.join(absolute, "."), helm)
 
 
 def enclosing_claim(path: str, carriers) -> str | None:

@@ -39,20 +39,24 @@ def load(loader: Loader, item: Input) -> None:
 
 # A placeholder another tool fills in before the text is YAML: envsubst/Terraform `${...}`,
 # Terraform template directives `%{...}`, Go/Helm/mustache `{{ ... }}`, Jinja `{% ... %}`.
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}|%\{[^}]*\}|\{\{.*?\}\}|\{%.*?%\}")
+PLACEHOLDER = re.compile(r"\$\{[^}\n]*\}|%\{[^}\n]*\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
 def template_placeholder(text: str, problems) -> str | None:
     """When every parse problem of a file sits on (or just after) a line with a placeholder, the file
-    is a template, not broken YAML: the placeholder that shows it, else None."""
-    lines = text.splitlines()
+    is a template, not broken YAML: the placeholder that shows it, else None. A Go/Helm action or a
+    Jinja block may span lines: each of its lines counts."""
+    placeholders: dict[int, str] = {}  # line -> the first placeholder on it
+    for match in PLACEHOLDER.finditer(text):
+        first = text.count("\n", 0, match.start()) + 1
+        for line in range(first, first + match.group(0).count("\n") + 1):
+            placeholders.setdefault(line, " ".join(match.group(0).split()))
     found = None
     for problem in problems:
-        near = [lines[n - 1] for n in (problem.location.line, problem.location.line - 1) if 0 < n <= len(lines)]
-        match = next((m for line in near for m in [PLACEHOLDER.search(line)] if m), None)
-        if match is None:
+        line = next((n for n in (problem.location.line, problem.location.line - 1) if n in placeholders), None)
+        if line is None:
             return None
-        found = found or match.group(0)
+        found = found or placeholders[line]
     return found
 
 

@@ -28,7 +28,7 @@ from otelstack.errors import OtelstackError
 from otelstack.source import Location, Unknown, shown
 from otelstack.validate.loaders import rendered
 from otelstack.validate.loaders.core import Loader
-from otelstack.validate.loaders.discover import Discovery, Input
+from otelstack.validate.loaders.discover import Discovery, Input, Skipped
 from otelstack.validate.loaders.rendered import Deployer, add_object, deployers, is_kubernetes_object, source_file, tail
 from otelstack.yamlsource import load_yaml
 
@@ -163,12 +163,34 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
         tracked.listed.update(kustomization.bases)
         consumed.update(kustomization.files)
     discovery.inputs = [item for item in discovery.inputs if item.carrier == NAME or item.fs_path not in consumed]
+    # Beside a kustomization, Argo CD (and kubectl) render the kustomization: a file of that folder
+    # it does not consume is never applied from there
+    beside = []
+    for item in discovery.inputs:
+        kustomization = tracked.by_folder.get(os.path.dirname(item.fs_path))
+        if item.carrier == "kubernetes" and kustomization is not None and not kustomization.problem and _holds_objects(item.fs_path):
+            beside.append(item)
+            discovery.skipped.append(Skipped(item.display, f"beside {loader.display(kustomization.file)}, which does not use it: "
+                                                           "Argo CD renders the kustomization in that folder, never this file"))
+    discovery.inputs = [item for item in discovery.inputs if item not in beside]
     # files no carrier reads alone (a generator's .properties) are read through the kustomization
     consumed_displays = {loader.display(path) for path in consumed}
     discovery.skipped = [s for s in discovery.skipped if s.file not in consumed_displays]
     chart_homes = [os.path.dirname(path) for path in consumed if path.endswith(os.sep + "Chart.yaml")]
     if chart_homes:  # a chart vendored for helmCharts is rendered by its kustomization, not on its own
         discovery.inputs = [item for item in discovery.inputs if item.fs_path not in chart_homes]
+
+
+_OBJECT = re.compile(r"^apiVersion:.*^kind:|^kind:.*^apiVersion:", re.M | re.S)
+
+
+def _holds_objects(path: str) -> bool:
+    """A Kubernetes manifest (not a values file an application reads from the folder)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return bool(_OBJECT.search(handle.read()))
+    except OSError:
+        return False
 
 
 @dataclass

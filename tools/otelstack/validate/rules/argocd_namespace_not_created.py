@@ -27,7 +27,6 @@ PREEXISTING = {"default", "kube-system", "kube-public", "kube-node-lease"}
 
 def check(ctx: Context):
     declared = ctx.platform.declared_namespaces() | _created_by_applications(ctx)
-    unseen = ctx.unseen_summary()  # what some application deploys is not visible: any namespace could come from it
     for app in ctx.platform.argocd_applications:
         namespace = app.destination_namespace
         if not isinstance(namespace, str) or namespace in PREEXISTING or namespace in declared:
@@ -43,6 +42,7 @@ def check(ctx: Context):
         hint = ("managedNamespaceMetadata only applies together with CreateNamespace=true" if managed
                 else "add the sync option CreateNamespace=true, or a Namespace object to the tree")
         where = app.loc("spec", "destination", "namespace")
+        unseen = ctx.unseen_summary(near=app.file.path)  # what some application deploys is not visible: any namespace could come from it
         if unseen:
             yield Problem(where, f"application {app.label}: whether anything creates namespace {namespace!r} is not checked: {unseen}",
                           hint, not_checked=True)

@@ -87,20 +87,26 @@ class Context:
             self._cache["unseen-content"] = cached
         return cached
 
-    def _library_note(self) -> str:
-        """A Terraform module of the tree that its callers (not in the tree) complete."""
+    def _library_note(self, near: str | None = None) -> str:
+        """A Terraform module of the tree that its callers (not in the tree) complete: the one holding
+        the file `near` when it is one, else the first."""
         import os
 
         from otelstack.validate.rules._terraform import library_module
 
-        for app in self.platform.applications:
-            if app.origin == "terraform" and app.file.kind == "hcl":
-                directory = os.path.dirname(app.file.path)
-                if library_module(self, directory):
-                    shown = directory or os.path.basename(os.path.dirname(app.file.fs_path)) or "."
-                    return (f"module {shown} is read on its own (nothing here calls it, and it configures no provider "
-                            "or backend): what its callers deploy beside it is not visible")
-        return ""
+        libraries = self._cache.get("library-modules")
+        if libraries is None:
+            libraries = self._cache["library-modules"] = {}
+            for app in self.platform.applications:
+                if app.origin == "terraform" and app.file.kind == "hcl":
+                    directory = os.path.dirname(app.file.path)
+                    if directory not in libraries and library_module(self, directory):
+                        libraries[directory] = directory or os.path.basename(os.path.dirname(app.file.fs_path)) or "."
+        if not libraries:
+            return ""
+        shown = libraries.get(os.path.dirname(near)) if near is not None else None
+        return (f"module {shown or next(iter(libraries.values()))} is read on its own (nothing here calls it, and it configures "
+                "no provider or backend): what its callers deploy beside it is not visible")
 
     def _read_in_part(self, app: Application, source: AppSource) -> bool:
         """A folder of this repository the application deploys, of which the run read only some files
@@ -122,13 +128,13 @@ class Context:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         return False
 
-    def unseen_summary(self, about: str = "") -> str:
+    def unseen_summary(self, about: str = "", near: str | None = None) -> str:
         """Why questions about the whole tree cannot be answered: an application whose content is not
         visible (preferably one whose name or path mentions `about`), and how many more, for a "not
-        checked" message."""
+        checked" message. Else the Terraform module read on its own (the one holding the file `near`)."""
         unseen = self.unseen_content()
         if not unseen:
-            return self._library_note()
+            return self._library_note(near)
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
         if app.engine == "helm":
             why = f"the chart {source.chart}"

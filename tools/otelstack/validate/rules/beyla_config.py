@@ -28,18 +28,25 @@ GROUP = "helm"
 
 def check(ctx: Context):
     from otelstack.knowledge.beyla_config import check as check_config, knowledge
+    from otelstack.knowledge.schema import env_value_problem
 
     for beyla in deployments(ctx):
         if beyla.unchecked or beyla.version is None:
             continue
         if beyla.config is not None:
             yield from check_config(beyla.config, beyla.version, ())
-        names = set(knowledge().env_of(beyla.version).values()) | GENERAL_ENV
-        for name, (_, location) in beyla.env.items():
+        keys = {env: key for key, env in knowledge().env_of(beyla.version).items()}
+        names = set(keys) | GENERAL_ENV
+        for name, (value, location) in beyla.env.items():
             if name.startswith("BEYLA_") and name not in names:
                 close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
                 yield Problem(location, f"Beyla {beyla.version} reads no environment variable {name}: it is ignored without a word",
                               f"did you mean {close[0]}?" if close else "check the variable's name against Beyla's documentation")
+            elif name in keys and isinstance(value, str):
+                wrong = env_value_problem(knowledge().root, keys[name], value, beyla.version)
+                if wrong:
+                    yield Problem(location, f"Beyla {beyla.version}: {name} (configuration key {keys[name]}) {wrong}: "
+                                            "Beyla fails at start-up parsing it", "")
 
 
 # Read by Beyla itself rather than mapped to one configuration key.

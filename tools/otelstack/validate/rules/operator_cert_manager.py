@@ -34,7 +34,6 @@ def _cert_manager_present(ctx: Context) -> bool:
 def check(ctx: Context):
     if _cert_manager_present(ctx):
         return
-    unseen = ctx.unseen_summary(about="cert-manager")  # cert-manager could be in what is not visible
     for app, source in ctx.chart_sources("opentelemetry-operator"):
         if source.values_unknown:
             continue
@@ -52,6 +51,7 @@ def check(ctx: Context):
         where = values.location(PATH) if written else app.loc(*source.base)
         how = "is set to true" if written else "is true (the chart's default)"
         hint = "set admissionWebhooks.certManager.enabled: false and autoGenerateCert.enabled: true, or deploy cert-manager before the operator"
+        unseen = ctx.unseen_summary(about="cert-manager", near=app.file.path)  # cert-manager could be in what is not visible
         if unseen:
             yield Problem(where, f"application {app.label}: admissionWebhooks.certManager.enabled {how}; whether cert-manager is deployed "
                                  f"is not checked: {unseen}", hint, not_checked=True)

@@ -31,6 +31,13 @@ SECRET_NAME = re.compile(r"(TOKEN|API_?KEY|PASSWORD|PASSWD|SECRET|CREDENTIAL)", 
 HEADER_VAR = re.compile(r"^OTEL_EXPORTER_OTLP_(TRACES_|METRICS_|LOGS_)?HEADERS$")
 SECRET_HEADER = re.compile(r"(authorization|api[-_]?key|x-api-key|token|x-honeycomb-team|dd-api-key|signalfx|lightstep)", re.IGNORECASE)
 REFERENCE = re.compile(r"^\$\{(env:)?[A-Za-z_][A-Za-z0-9_]*\}$")
+# Names about a credential rather than holding one: ALLOW_EMPTY_PASSWORD, TOKEN_TTL, SECRET_NAME,
+# PASSWORD_FILE (a path), ...
+ABOUT_A_CREDENTIAL = re.compile(r"(^(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|IGNORE)_|_(FILE|PATH|DIR|NAME|REF|TTL|TIMEOUT|EXPIRY|"
+                                r"EXPIRATION|LENGTH|SIZE|ENABLED|DISABLED|REQUIRED|TYPE|MODE|URL|URI|ENDPOINT|HEADER|LIFETIME|DURATION)$)",
+                                re.IGNORECASE)
+# Values no credential is: a flag, a number, an absolute path.
+NOT_A_CREDENTIAL = re.compile(r"^(true|false|yes|no|on|off|y|n|enabled|disabled|none|null|\d+[smhd]?|/\S*)$", re.IGNORECASE)
 
 
 def _secret_literal(name: str, value) -> bool:
@@ -38,7 +45,7 @@ def _secret_literal(name: str, value) -> bool:
         return False
     if HEADER_VAR.match(name):
         return bool(SECRET_HEADER.search(value))
-    return bool(SECRET_NAME.search(name))
+    return bool(SECRET_NAME.search(name)) and not ABOUT_A_CREDENTIAL.search(name) and not NOT_A_CREDENTIAL.match(value.strip())
 
 
 def check(ctx: Context):
