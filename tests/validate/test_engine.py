@@ -346,3 +346,31 @@ def test_a_repository_of_the_platforms_own_organisation_may_track_a_branch(tmp_p
         subprocess.run(["git", "-C", str(tmp_path / name), "remote", "add", "origin", origin], check=True)
         counts[name] = len(validate([str(tmp_path / name)], Options(only={"argocd-unpinned-revision"})).findings)
     assert counts == {"own": 0, "other": 1}
+
+
+REF_AT_MAIN = """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: tempo, namespace: argocd}
+spec:
+  project: default
+  sources:
+    - repoURL: https://grafana.github.io/helm-charts
+      chart: tempo
+      targetRevision: 1.23.0
+      helm: {valueFiles: [$values/tempo/values.yaml]}
+    - {repoURL: https://github.com/someone/homelab.git, targetRevision: main, ref: values}
+  destination: {server: https://kubernetes.default.svc, namespace: tempo}
+  syncPolicy: {syncOptions: [CreateNamespace=true]}
+"""
+
+
+def test_without_git_remotes_a_ref_source_whose_values_files_are_in_the_tree_is_this_repository(tmp_path: Path):
+    """Seen in an export of dthackray/hetzner-lab (no origin): its own `$values` source at main was a moving third-party branch."""
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "apps" / "tempo.yaml").write_text(REF_AT_MAIN)
+    only = Options(only={"argocd-unpinned-revision"})
+    assert [f.message for f in validate([str(tmp_path)], only).findings] == [
+        "application tempo: target revision 'main' of https://github.com/someone/homelab.git looks like a branch that moves"]
+    (tmp_path / "tempo").mkdir()
+    (tmp_path / "tempo" / "values.yaml").write_text("replicas: 1\n")
+    assert validate([str(tmp_path)], only).findings == []

@@ -322,13 +322,23 @@ class Platform:
         return isinstance(url, str) and "/" in normalize_url(url).removeprefix("https://") and \
             owner(url) in {owner(u) for u in self.platform_repos}
 
-    def is_own_source(self, source: "AppSource") -> bool:
-        """A source of this platform repo: its URL is the repo's, or its path is a directory of this tree."""
+    def is_own_source(self, source: "AppSource", app: "Application | None" = None) -> bool:
+        """A source of this platform repo: its URL is the repo's, or (the tree's remotes unknown) its
+        path is a directory of this tree, or the `$ref/...` values files `app` reads through it are files of it."""
         if self.is_platform_repo(source.repo_url):
             return True
         if isinstance(source.repo_url, str) and self.platform_repos:
             return False  # another repository, whatever paths it shares with this one
-        return not source.is_helm_repo and isinstance(source.path, str) and os.path.isdir(self.repo_path(source.path))
+        if source.is_helm_repo:
+            return False
+        if isinstance(source.path, str):
+            return os.path.isdir(self.repo_path(source.path))
+        if app is None or not isinstance(source.ref, str):
+            return False
+        through = [entry.split("/", 1)[1] for other in app.sources
+                   for entry in (other.value_files if isinstance(other.value_files, list) else [])
+                   if isinstance(entry, str) and entry.startswith(f"${source.ref}/")]
+        return bool(through) and all(os.path.isfile(self.repo_path(path)) for path in through)
 
     def collectors_named(self) -> dict[tuple[str, str], Collector]:
         return {(c.name, c.namespace): c for c in self.collectors if isinstance(c.name, str) and isinstance(c.namespace, str)}

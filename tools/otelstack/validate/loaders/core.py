@@ -169,7 +169,7 @@ class Loader:
             if entry.startswith("$"):
                 ref, _, rel = entry[1:].partition("/")
                 holder = refs.get(ref)
-                if holder is None or not (self.platform.is_own_source(holder) or app.origin == "appset-stack"):
+                if holder is None or not (self.platform.is_own_source(holder, app) or app.origin == "appset-stack"):
                     source.values_unknown = True
                     continue
                 path = self.repository_path(app, rel)

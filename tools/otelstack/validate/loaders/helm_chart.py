@@ -218,7 +218,7 @@ def _value_file(loader: Loader, deployer: Deployer, folder: str, entry: Any) -> 
     if entry.startswith("$"):
         ref, _, relative = entry[1:].partition("/")
         holder = next((s for s in deployer.app.sources if s.ref == ref), None)
-        if holder is None or not loader.platform.is_own_source(holder):
+        if holder is None or not loader.platform.is_own_source(holder, deployer.app):
             return None
         return loader.repository_path(deployer.app, relative)
     return os.path.normpath(os.path.join(folder, entry))

@@ -42,7 +42,7 @@ def is_range(revision: str) -> bool:
 def check(ctx: Context):
     for app in ctx.platform.argocd_applications:
         for source in app.sources:
-            if ctx.platform.is_own_source(source) or is_unknown(source.repo_url):
+            if ctx.platform.is_own_source(source, app) or is_unknown(source.repo_url):
                 continue
             if not source.is_helm_repo and ctx.platform.is_platform_owner(source.repo_url):
                 continue  # a repository of the platform's own organisation: reviewed by the same people
