@@ -440,6 +440,136 @@ def test_git_files_generator_with_exclude_and_flat_parameters(tmp_path: Path):
         ("unsupported", "cannot expand offline: revision release-9 is not in the local clone (fetch it)")]
 
 
+def test_fleet_expand_path_with_a_cluster_the_tree_does_not_register_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "appsets.yaml").write_text(TREE_APPSETS)
+    (tmp_path / "clusters.yaml").write_text("".join(TREE_CLUSTERS.format(name=n, region=r, version="1.4.13")
+                                                    for n, r in (("us-1", "us"), ("eu-1", "eu"))))
+    result = run_cli(["fleet", "expand", str(tmp_path), "--cluster", "nope"])
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [f"otelstack: cluster 'nope' is not registered in {tmp_path}",
+                                       "  hint: clusters registered there: eu-1, us-1 (and Argo CD's built-in in-cluster)"]
+    only = run_cli(["fleet", "expand", str(tmp_path), "--cluster", "eu-1"])
+    assert only.code == 0 and "eu-1-beyla" in only.out and "us-1" not in only.out
+    assert run_cli(["fleet", "expand", str(tmp_path), "--cluster", "in-cluster"]).code == 0  # Argo CD's own, unregistered
+    none = run_cli(["fleet", "expand", str(tmp_path / "appsets.yaml"), "--cluster", "eu-1"])
+    assert none.code == 2 and none.err.splitlines()[1] == (
+        "  hint: no cluster is registered there (cluster Secret or argocd_cluster); only Argo CD's built-in in-cluster")
+
+
+def test_fleet_diff_path_outside_a_git_repository_is_a_usage_error(tmp_path: Path):
+    from otelstack.gitrepo import find_repository
+
+    (tmp_path / "appsets.yaml").write_text(TREE_APPSETS)
+    assert find_repository(str(tmp_path)) is None
+    for base in (["--base", "HEAD"], []):
+        result = run_cli(["fleet", "diff", str(tmp_path), *base, "--format", "json"])
+        assert (result.code, result.out) == (2, "")
+        assert result.err.splitlines() == [f"otelstack: {tmp_path}: not inside a git repository, nothing to compare against"]
+
+
+MIXED_ENGINES = """apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: mixed, namespace: argocd}
+spec:
+  goTemplate: true
+  generators:
+    - list: {elements: [{cluster: Prod_EU, version: 1.2.3}]}
+  template:
+    metadata: {name: '{{ .cluster | normalize }}-{{ (semver .version).Major }}'}
+    spec:
+      project: default
+      destination: {server: https://kubernetes.default.svc, namespace: mixed}
+      source: {repoURL: https://github.com/example/platform.git, targetRevision: main, path: 'apps/{{ semver .version }}'}
+"""
+NEITHER_ENGINE = ("the function 'semver' (not in otelstack's Python engine) and "
+                  "the function 'normalize' (Argo CD's own: not in helm's engine)")
+
+
+def test_fields_no_engine_expands_are_shown_as_not_expanded(tmp_path: Path, helm_bin: str):
+    """normalize is Argo CD's (Python engine only), semver Sprig's (helm's only): the name expands
+    in neither and is marked so, never listed as its template text; the path, helm's alone, expands."""
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "beyla.yaml").write_text(TREE_APPSETS)
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    (tmp_path / "mixed.yaml").write_text(MIXED_ENGINES)
+    text = run_cli(["fleet", "expand", str(tmp_path / "mixed.yaml")])
+    assert text.code == 0, text.err
+    assert text.out.splitlines()[3:] == [
+        f"  <not expanded: {NEITHER_ENGINE}>  (-> https://kubernetes.default.svc mixed; path apps/1.2.3@main)",
+        f"  warning: mixed.yaml:9:22: cannot expand offline: {NEITHER_ENGINE}"]
+    (app,) = json.loads(run_cli(["fleet", "expand", str(tmp_path / "mixed.yaml"), "--format", "json"]).out)["application_sets"][0]["applications"]
+    assert app["name"] is None and app["not_expanded"] == {"name": NEITHER_ENGINE}
+    assert app["sources"][0]["path"] == "apps/1.2.3"
+    (change,) = json.loads(run_cli(["fleet", "diff", str(tmp_path), "--base", "HEAD", "--format", "json"]).out)["changes"]
+    assert (change["name"], change["not_expanded"], change["action"]) == (None, {"name": NEITHER_ENGINE}, "create")
+    assert f"    + <not expanded: {NEITHER_ENGINE}> (mixed, create)" in run_cli(["fleet", "diff", str(tmp_path), "--base", "HEAD"]).out
+
+
+def test_without_helm_the_reason_names_what_the_python_engine_lacks():
+    name = "{{ .name }}-{{ semver \"1.4.13\" | toJson | trunc 6 }}"
+    expansion = _expand("    - clusters: {selector: {matchLabels: {enable_beyla: 'true'}}}", name=name,
+                        fallback=lambda jobs: [NeedsEngine("no other engine (install helm)")] * len(jobs))
+    reason = "the function 'semver' (not in otelstack's Python engine) and no other engine (install helm)"
+    assert [p.message for p in expansion.problems] == [f"cannot expand offline: {reason}"]
+    assert [(type(n).__name__, n.reason) for n in _names(expansion)] == [("NotExpanded", reason)] * 2
+
+
+TF_APPLY_TIME = """variable "region" { type = string }
+
+resource "argocd_application_set" "regional" {
+  metadata {
+    name      = "regional"
+    namespace = "argocd"
+  }
+  spec {
+    go_template = true
+    generator {
+      list {
+        elements = [{ region = var.region, app = "beyla" }]
+      }
+    }
+    template {
+      metadata {
+        name = "NAME"
+      }
+      spec {
+        project = "default"
+        source {
+          repo_url        = "https://grafana.github.io/helm-charts"
+          chart           = "beyla"
+          target_revision = var.chart_version
+        }
+        destination {
+          server    = "https://kubernetes.default.svc"
+          namespace = "{{ .app }}"
+        }
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("name,shown", [
+    ("{{ .app }}-{{ .region }}", "<not expanded: reads region, known only at apply>"),
+    ("{{ .app }}-{{ toJson . | sha256sum | trunc 6 }}", "<not expanded: reads region, known only at apply>"),  # read indirectly
+    ("{{ .app }}-{{ range $k, $v := . }}{{ $v }}{{ end }}", "<not expanded: reads region, known only at apply>"),
+    ("{{ .app }}-eu", "beyla-eu"),  # reads no apply-time parameter
+])
+def test_fields_reading_parameters_known_at_apply_are_not_expanded(tmp_path: Path, name: str, shown: str):
+    (tmp_path / "main.tf").write_text(TF_APPLY_TIME.replace("NAME", name))
+    result = run_cli(["fleet", "expand", str(tmp_path)])
+    assert result.code == 0, result.out  # never the expression spliced in, then refused as an invalid name
+    assert result.out.splitlines()[3] == (
+        f"  {shown}  (-> https://kubernetes.default.svc beyla; chart beyla <not expanded: var.chart_version (known at apply)>)")
+    (app,) = json.loads(run_cli(["fleet", "expand", str(tmp_path), "--format", "json"]).out)["application_sets"][0]["applications"]
+    assert app["sources"][0]["targetRevision"] is None
+    assert app["not_expanded"]["sources[0].targetRevision"] == "var.chart_version (known at apply)"
+    assert (app["name"], app["not_expanded"].get("name")) == (
+        (None, "reads region, known only at apply") if shown.startswith("<") else ("beyla-eu", None))
+
+
 def test_application_set_that_cannot_be_expanded_has_its_template_checked(tmp_path: Path):
     (tmp_path / "appset.yaml").write_text("""\
 apiVersion: argoproj.io/v1alpha1

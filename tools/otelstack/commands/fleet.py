@@ -38,6 +38,7 @@ def expand_command(ctx: click.Context, paths, env, cluster, fmt, engine) -> int:
             raise UsageError("--env and --engine apply to the stack definition's fleets (no PATH)")
         result = expand_tree(list(paths))
         if cluster:
+            _check_cluster(cluster, result.clusters, paths)
             for appset in result.application_sets:
                 appset.applications = [a for a in appset.applications if a.cluster == cluster]
         click.echo((tree_json if fmt == "json" else tree_text)(result), nl=False)
@@ -51,6 +52,21 @@ def expand_command(ctx: click.Context, paths, env, cluster, fmt, engine) -> int:
     click.echo((as_json if fmt == "json" else as_text)(expansion, cluster), nl=False)
     failing = [p for _, p in expansion.problems if p.kind not in ("unknown",)]
     return ExitCode.FAILED if failing else ExitCode.OK
+
+
+def _check_cluster(cluster: str, registered: list, paths) -> None:
+    """--cluster with PATH names a cluster the tree registers, or Argo CD's built-in one."""
+    from otelstack.errors import UsageError
+    from otelstack.fleet.clusters import candidate_clusters
+
+    known = candidate_clusters(registered)
+    if cluster in {str(c.name) for c in known}:
+        return
+    where = ", ".join(paths)
+    built_in = " (and Argo CD's built-in in-cluster)" if any(not c.registered for c in known) else ""
+    hint = (f"clusters registered there: {', '.join(sorted(str(c.name) for c in registered))}{built_in}" if registered
+            else "no cluster is registered there (cluster Secret or argocd_cluster); only Argo CD's built-in in-cluster")
+    raise UsageError(f"cluster {cluster!r} is not registered in {where}", hint=hint)
 
 
 @fleet_command.command("diff")
@@ -78,9 +94,12 @@ def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
 
         if env:
             raise UsageError("--env applies to the stack definition's fleets (no PATH)")
+        repositories = [find_repository(path) for path in paths]
+        outside = [path for path, repository in zip(paths, repositories) if repository is None]
+        if outside:  # nothing to compare with: not a result a CI job may read as "no changes"
+            raise UsageError(f"{outside[0]}: not inside a git repository, nothing to compare against")
         head = expand_tree(list(paths))
-        repository = find_repository(paths[0])
-        git = Git(ProcessRunner(), Path(repository.toplevel if repository else paths[0]))
+        git = Git(ProcessRunner(), Path(repositories[0].toplevel))
         ref, label, note = resolve_base(git, base)
         changes = tree_diff(base_tree(list(paths), ref), head) if ref is not None else []
         if fmt == "json":

@@ -40,6 +40,16 @@ RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
+class NotExpanded(Unknown):
+    """A template field no engine here could expand: its template text, never shown as a value, and why."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, expression: str, reason: str) -> None:
+        super().__init__(expression)
+        self.reason = reason
+
+
 @dataclass
 class Generated:
     cluster: ClusterTarget | None  # None for parameter sets that name no cluster (list, git)
@@ -74,7 +84,7 @@ def helm_fallback(jobs: list[tuple[str, dict]]) -> list[Any]:
 
     helm = find_tool("helm")
     if helm is None:
-        return [NeedsEngine("(no engine: install helm, `make setup`, to expand it)")] * len(jobs)
+        return [NeedsEngine("no other engine (install helm, `make setup`, to expand it)")] * len(jobs)
     return render_with_helm(jobs, ProcessRunner(), helm)
 
 
@@ -143,6 +153,7 @@ class _Job:
     params: dict
     target: Generated
     path: Path
+    python_lacks: str = ""  # what sent it to the fallback: part of the reason when the fallback fails too
 
 
 def _plan(template: dict) -> tuple[list[tuple[Path, str]], bool]:
@@ -195,27 +206,41 @@ def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: Para
         return
     failed = False
     unknown = _unknown_parameters(entry.params)
+    # Parameters known only at apply time (a list element from a Terraform reference) reach the
+    # engine as two different stand-ins: a field whose output differs between them, or that fails,
+    # reads them and is not expanded; never a stand-in (or the expression) spliced in as a value.
+    params = _with_stand_in(entry.params, _STAND_INS[0]) if unknown else entry.params
+    other = _with_stand_in(entry.params, _STAND_INS[1]) if unknown else entry.params
+    apply_time = f"reads {', '.join(unknown)}, known only at apply"
     for path, text in fields:
-        if unknown and any(name in text for name in unknown):
-            # a field that reads a parameter known only at apply time (a list element from a Terraform
-            # reference) is itself unknown: never the parameter's text spliced into a string
-            _set(data, path, Unknown(text))
+        read = [name for name in unknown if name in text]
+        if read:
+            _set(data, path, NotExpanded(text, f"reads {', '.join(read)}, known only at apply"))
             continue
         if ctx.go:
-            if renderer is not None:
+            if renderer is not None and not unknown:
                 jobs.append(_Job(text, entry.params, generated, path))
                 continue
             try:
-                _set(data, path, gotemplate.render(text, entry.params, options))
+                output = gotemplate.render(text, params, options)
+                depends = unknown and gotemplate.render(text, other, options) != output
             except TemplateError as exc:
+                if unknown:
+                    _set(data, path, NotExpanded(text, apply_time))
+                    continue
                 ctx.problem("template-error", base + path, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
                 failed = True
                 break
             except Nondeterministic as exc:
                 ctx.problem("unsupported", base + path, f"cannot expand offline: {exc.construct}", key=False)
-                _set(data, path, Unknown(text))
-            except NeedsEngine:
-                jobs.append(_Job(text, entry.params, generated, path))
+                _set(data, path, NotExpanded(text, exc.construct))
+            except NeedsEngine as exc:
+                if unknown:  # no other engine gets apply-time parameters
+                    _set(data, path, NotExpanded(text, f"{exc.construct} (not in otelstack's Python engine), {apply_time}"))
+                else:
+                    jobs.append(_Job(text, entry.params, generated, path, exc.construct))
+            else:
+                _set(data, path, NotExpanded(text, apply_time) if depends else output)
         else:
             try:
                 _set(data, path, fasttemplate.render(text, entry.params))
@@ -225,7 +250,10 @@ def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: Para
                 break
     if not failed and templated_keys:
         try:
-            doc.data = _render_keys(ctx, data, entry.params, options)
+            doc.data = _render_keys(ctx, data, params, options)
+            if unknown and _render_keys(ctx, data, other, options) != doc.data:
+                ctx.problem("unsupported", base, f"cannot expand offline: a map key {apply_time}", key=False)
+                failed = True
         except TemplateError as exc:
             ctx.problem("template-error", base, f"template fails for {entry.label}: {exc}", _cluster(entry), key=False)
             failed = True
@@ -234,6 +262,19 @@ def _render_one(ctx: Context, appset: Located, template: dict, plan, entry: Para
             failed = True
     if not failed:
         pending.append((generated, fields))
+
+
+_STAND_INS = ("<known at apply: a>", "<known at apply: b>")
+
+
+def _with_stand_in(value: Any, stand_in: str) -> Any:
+    if isinstance(value, Unknown):
+        return stand_in
+    if isinstance(value, dict):
+        return type(value)({k: _with_stand_in(v, stand_in) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_with_stand_in(v, stand_in) for v in value]
+    return value
 
 
 def _render_keys(ctx: Context, value: Any, params: dict, options) -> Any:
@@ -277,11 +318,14 @@ def _finish(ctx: Context, result: Expansion, jobs: list[_Job], pending, renderer
                 failed.add(id(job.target))
                 continue
             if isinstance(output, NeedsEngine):
-                if (job.path, output.construct) not in reported:
-                    reported.add((job.path, output.construct))
-                    ctx.problem("unsupported", base + job.path, f"cannot expand offline: {output.construct}", key=False)
+                # neither engine: say what each lacks (the Python engine may have what the other lacks)
+                reason = (f"{job.python_lacks} (not in otelstack's Python engine) and {output.construct}"
+                          if job.python_lacks and job.python_lacks not in output.construct else output.construct)
+                if (job.path, reason) not in reported:
+                    reported.add((job.path, reason))
+                    ctx.problem("unsupported", base + job.path, f"cannot expand offline: {reason}", key=False)
                 result.complete = False
-                output = Unknown(job.template)
+                output = NotExpanded(job.template, reason)
             _set(job.target.doc.data, job.path, output)
     for generated, _ in pending:
         if id(generated) in failed:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from otelstack.source import Unknown
+
 
 class TemplateError(Exception):
     """The template fails the way the controller's would: it does not render."""
@@ -47,6 +49,8 @@ def go_json(value: Any) -> Any:
         return {str(k): go_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [go_json(v) for v in value]
+    if isinstance(value, Unknown):  # known at apply: the fields that read it are not expanded, never its text spliced in
+        return value
     return str(value)
 
 

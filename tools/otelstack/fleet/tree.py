@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from otelstack.fleet.expand import Expansion, expand
+from otelstack.fleet.expand import Expansion, NotExpanded, expand
 from otelstack.fleet.gitsource import GitSource
 from otelstack.source import Located, Unknown
 
@@ -98,9 +98,11 @@ class TreeApp:
     sources: list[dict]
 
     def to_json(self) -> dict:
-        return {"application_set": self.application_set, "cluster": self.cluster, "name": _plain(self.name),
-                "namespace": _plain(self.namespace), "project": _plain(self.project),
-                "destination": _plain(self.destination), "sources": _plain(self.sources)}
+        not_expanded: dict[str, str] = {}
+        fields = {key: _json_value(value, key, not_expanded) for key, value in (
+            ("name", self.name), ("namespace", self.namespace), ("project", self.project),
+            ("destination", self.destination), ("sources", self.sources))}
+        return {"application_set": self.application_set, "cluster": self.cluster, **fields, "not_expanded": not_expanded}
 
 
 @dataclass
@@ -152,25 +154,41 @@ def expand_tree(paths: list[str], git: GitSource | None = None, root_display: st
     return result
 
 
-def _plain(value: Any) -> Any:
+def _not_expanded_reason(value: Unknown) -> str:
+    return value.reason if isinstance(value, NotExpanded) else str(value)  # a Terraform expression: "var.x (known at apply)"
+
+
+def _json_value(value: Any, path: str, not_expanded: dict[str, str]) -> Any:
+    """The value for JSON: a field that was not expanded is null, its reason under its path in `not_expanded`."""
     if isinstance(value, Unknown):
-        return value.expression
+        not_expanded[path] = _not_expanded_reason(value)
+        return None
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _json_value(v, f"{path}.{k}", not_expanded) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_json_value(v, f"{path}[{i}]", not_expanded) for i, v in enumerate(value)]
     return value
 
 
+def _shown(value: Any) -> Any:
+    """A field for text: its value, or why it was not expanded (never the template text as if it were the value)."""
+    return f"<not expanded: {_not_expanded_reason(value)}>" if isinstance(value, Unknown) else value
+
+
+def _identity(value: Any) -> str:
+    """What tells two applications apart across expansions: the name, or its template text when not expanded."""
+    return value.expression if isinstance(value, Unknown) else str(value)
+
+
 def _source_text(source: dict) -> str:
-    revision = _plain(source.get("targetRevision"))
+    revision = _shown(source.get("targetRevision"))
     if source.get("chart"):
-        return f"chart {_plain(source.get('chart'))} {revision}"
+        return f"chart {_shown(source.get('chart'))} {revision}"
     if source.get("path") is not None:
-        return f"path {_plain(source.get('path'))}@{revision}"
+        return f"path {_shown(source.get('path'))}@{revision}"
     if source.get("ref"):
-        return f"ref {_plain(source.get('ref'))}"
-    return f"{_plain(source.get('repoURL'))}@{revision}"
+        return f"ref {_shown(source.get('ref'))}"
+    return f"{_shown(source.get('repoURL'))}@{revision}"
 
 
 def tree_text(result: TreeExpansion) -> str:
@@ -187,10 +205,10 @@ def tree_text(result: TreeExpansion) -> str:
             if cluster:
                 lines.append(f"  cluster {cluster}")
             indent = "    " if cluster else "  "
-            for app in sorted(by_cluster[cluster], key=lambda a: str(a.name)):
+            for app in sorted(by_cluster[cluster], key=lambda a: _identity(a.name)):
                 destination = app.destination.get("server") or app.destination.get("name")
                 what = ", ".join(_source_text(s) for s in app.sources) or "no source"
-                lines.append(f"{indent}{_plain(app.name)}  (-> {_plain(destination)} {_plain(app.destination.get('namespace'))}; {what})")
+                lines.append(f"{indent}{_shown(app.name)}  (-> {_shown(destination)} {_shown(app.destination.get('namespace'))}; {what})")
         if not appset.applications:
             lines.append("  (no applications)")
         for problem in appset.expansion.problems:
@@ -206,7 +224,7 @@ def tree_json(result: TreeExpansion) -> str:
                      for c in result.clusters],
         "application_sets": [
             {"name": a.name, "location": a.where, "mode": a.mode, "complete": a.expansion.complete,
-             "applications": [app.to_json() for app in sorted(a.applications, key=lambda x: (x.cluster, str(x.name)))],
+             "applications": [app.to_json() for app in sorted(a.applications, key=lambda x: (x.cluster, _identity(x.name)))],
              "problems": [{"kind": p.kind, "severity": PROBLEM_SEVERITY.get(p.kind, "warning"), "location": str(p.location),
                            "message": p.message, "cluster": p.cluster} for p in a.expansion.problems]}
             for a in result.application_sets
@@ -226,12 +244,14 @@ def exit_failed(result: TreeExpansion) -> bool:
 class TreeChange:
     cluster: str
     application_set: str
-    name: str
+    name: Any  # a string, or NotExpanded
     action: str  # create | delete | update
     changes: list[Any] = field(default_factory=list)  # plan.summary.ValueChange
 
     def to_json(self) -> dict:
-        return {"cluster": self.cluster, "application_set": self.application_set, "name": self.name, "action": self.action,
+        not_expanded: dict[str, str] = {}
+        return {"cluster": self.cluster, "application_set": self.application_set, "name": _json_value(self.name, "name", not_expanded),
+                "not_expanded": not_expanded, "action": self.action,
                 "changes": [{"path": c.path, "action": c.action, "before": c.before, "after": c.after} for c in self.changes]}
 
 
@@ -239,24 +259,25 @@ def tree_diff(base: TreeExpansion | None, head: TreeExpansion) -> list[TreeChang
     """Per cluster and application: what the change creates, deletes or updates (field by field)."""
     from otelstack.plan.summary import values_diff
 
-    def index(expansion: TreeExpansion | None) -> dict[tuple[str, str, str], dict]:
-        found: dict[tuple[str, str, str], dict] = {}
+    def index(expansion: TreeExpansion | None) -> dict[tuple[str, str, str], TreeApp]:
+        found: dict[tuple[str, str, str], TreeApp] = {}
         for appset in expansion.application_sets if expansion is not None else []:
             for app in appset.applications:
-                found[(app.cluster, appset.name, str(_plain(app.name)))] = app.to_json()
+                found[(app.cluster, appset.name, _identity(app.name))] = app
         return found
 
     before, after = index(base), index(head)
     changes = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
+        cluster, appset, _ = key
         if old is None:
-            changes.append(TreeChange(*key, "create"))
+            changes.append(TreeChange(cluster, appset, new.name, "create"))
         elif new is None:
-            changes.append(TreeChange(*key, "delete"))
-        elif old != new:
-            diff, _ = values_diff(old, new)
-            changes.append(TreeChange(*key, "update", diff))
+            changes.append(TreeChange(cluster, appset, old.name, "delete"))
+        elif old.to_json() != new.to_json():
+            diff, _ = values_diff(old.to_json(), new.to_json())
+            changes.append(TreeChange(cluster, appset, new.name, "update", diff))
     return changes
 
 
@@ -301,7 +322,7 @@ def diff_text(changes: list[TreeChange], label: str, note: str = "") -> str:
             cluster = change.cluster
             lines.append(f"  cluster {cluster or '(none: list or git parameters)'}")
         mark = {"create": "+", "delete": "-", "update": "~"}[change.action]
-        lines.append(f"    {mark} {change.name} ({change.application_set}, {change.action})")
+        lines.append(f"    {mark} {_shown(change.name)} ({change.application_set}, {change.action})")
         for value in change.changes:
             if value.action == "add":
                 lines.append(f"        + {value.path}: {json.dumps(value.after)}")
@@ -319,7 +340,7 @@ def diff_markdown(changes: list[TreeChange], label: str, note: str = "") -> str:
     for change in changes:
         mark = {"create": "+", "delete": "-", "update": "~"}[change.action]
         what = ", ".join(f"{c.path}" for c in change.changes) or change.action
-        lines.append(f"| `{mark}` | {change.cluster or '–'} | {change.name} | {change.application_set} | {what} |")
+        lines.append(f"| `{mark}` | {change.cluster or '–'} | {_shown(change.name)} | {change.application_set} | {what} |")
     if not changes:
         lines.append("| | | | | no changes |")
     return "\n".join(lines) + "\n"
