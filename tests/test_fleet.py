@@ -467,6 +467,13 @@ def test_fleet_diff_path_outside_a_git_repository_is_a_usage_error(tmp_path: Pat
         assert result.err.splitlines() == [f"otelstack: {tmp_path}: not inside a git repository, nothing to compare against"]
 
 
+def test_fleet_diff_of_the_stack_with_nothing_to_compare_against_is_a_usage_error(stack_repo: Path):
+    """`fleet diff` exists to compare: outside a git repository it must not exit 0 as if nothing changed."""
+    result = run_cli(["fleet", "diff", "--base", "HEAD"], cwd=stack_repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines()[0] == "otelstack: fleet diff: not a git repository"
+
+
 MIXED_ENGINES = """apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata: {name: mixed, namespace: argocd}

@@ -90,8 +90,6 @@ def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
         from otelstack.external.git import Git
         from otelstack.fleet.tree import base_tree, diff_markdown, diff_text, expand_tree, tree_diff
         from otelstack.gitrepo import find_repository
-        from otelstack.plan import resolve_base
-
         if env:
             raise UsageError("--env applies to the stack definition's fleets (no PATH)")
         repositories = [find_repository(path) for path in paths]
@@ -100,8 +98,8 @@ def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
             raise UsageError(f"{outside[0]}: not inside a git repository, nothing to compare against")
         head = expand_tree(list(paths))
         git = Git(ProcessRunner(), Path(repositories[0].toplevel))
-        ref, label, note = resolve_base(git, base)
-        changes = tree_diff(base_tree(list(paths), ref), head) if ref is not None else []
+        ref, label, note = _base_or_usage_error(git, base)
+        changes = tree_diff(base_tree(list(paths), ref), head)
         if fmt == "json":
             click.echo(json.dumps({"version": 1, "paths": list(paths), "base": label, "note": note,
                                    "changes": [c.to_json() for c in changes] if ref is not None else None}, indent=2))
@@ -113,13 +111,13 @@ def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
     from otelstack.external import ProcessRunner
     from otelstack.external.git import Git
     from otelstack.fleet import fleet_environment
-    from otelstack.plan import fleet_plan, resolve_base
+    from otelstack.plan import fleet_plan
     from otelstack.plan.formats import fleet_markdown, fleet_text
 
     stack_file = load_stack_from(ctx)
     environment = fleet_environment(stack_file, env)
     git = Git(ProcessRunner(), stack_file.root)
-    ref, label, note = resolve_base(git, base)
+    ref, label, note = _base_or_usage_error(git, base)
     result = fleet_plan(stack_file, environment, git, ref, label, note)
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "environment": environment, **result.to_json()}, indent=2))
@@ -127,3 +125,15 @@ def diff_command(ctx: click.Context, paths, env, base, fmt) -> int:
         lines = (fleet_markdown if fmt == "markdown" else fleet_text)(result)
         click.echo("\n".join(lines).lstrip("\n"))
     return ExitCode.OK
+
+
+def _base_or_usage_error(git, base):
+    """The revision `fleet diff` compares against. Comparing is the command's whole job: where there is
+    nothing to compare with, it is a usage error, never a result a CI job may read as "no changes"."""
+    from otelstack.errors import UsageError
+    from otelstack.plan import resolve_base
+
+    ref, label, note = resolve_base(git, base)
+    if ref is None:
+        raise UsageError(f"fleet diff: {note.removeprefix('not compared: ')}", hint="run it in a git repository, or pass --base REF")
+    return ref, label, note
