@@ -598,3 +598,41 @@ def test_a_module_nothing_calls_and_that_configures_no_provider_is_completed_by_
     (tmp_path / "opentelemetry-operator" / "providers.tf").write_text('provider "helm" {}\n')
     [root] = validate([str(tmp_path / "opentelemetry-operator")], Options(only={"operator-cert-manager"})).findings
     assert root.severity.value == "error"
+
+
+OPERATOR_RELEASE = '''
+terraform {
+  backend "local" {}
+}
+
+resource "helm_release" "operator" {
+  name       = "opentelemetry-operator"
+  repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+  chart      = "opentelemetry-operator"
+  version    = "0.74.0"
+  namespace  = "opentelemetry-operator-system"
+  set {
+    name  = "manager.collectorImage.repository"
+    value = "otel/opentelemetry-collector-k8s"
+  }
+}
+'''
+
+
+def test_what_terraform_applies_unseen_makes_whole_tree_questions_not_checked(tmp_path: Path):
+    """Seen in aws-observability/aws-otel-test-framework: cert-manager comes with the cluster's add-ons, applied
+    outside what otelstack reads; an error saying nothing deploys it was a guess."""
+    only = Options(only={"operator-cert-manager"})
+
+    def severity(extra: str) -> str:
+        root = _tree(tmp_path / str(len(list(tmp_path.iterdir()))), {"main.tf": OPERATOR_RELEASE + extra})
+        [finding] = validate([str(root)], only).findings
+        return f"{finding.severity.value}: {finding.message.split('not checked: ')[-1] if 'not checked' in finding.message else ''}"
+
+    assert severity('module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n') == "error: "
+    assert severity('module "addons" {\n  source = "aws-ia/eks-blueprints-addons/aws"\n}\n') == (
+        "info: module.addons (aws-ia/eks-blueprints-addons/aws) is not read: what Terraform applies there is not visible here")
+    assert severity('resource "null_resource" "crds" {\n  provisioner "local-exec" {\n    command = "kubectl apply -f crds/"\n  }\n}\n') == (
+        "info: null_resource.crds runs kubectl or helm (local-exec): what Terraform applies there is not visible here")
+    assert severity('resource "kubectl_manifest" "x" {\n  yaml_body = var.body\n}\nvariable "body" {}\n') == (
+        "info: kubectl_manifest.x: yaml_body is known at apply time only: what Terraform applies there is not visible here")

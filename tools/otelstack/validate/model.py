@@ -285,6 +285,9 @@ class Platform:
     # Raw findings of loaders: (rule id, Problem)
     load_problems: list[tuple[str, Any]] = field(default_factory=list)
     stale: list[tuple[str, Location, str]] = field(default_factory=list)  # render-stale inputs
+    # what Terraform applies to a cluster that otelstack cannot see (a manifest known at apply, a
+    # remote module of cluster add-ons, kubectl or helm run by a provisioner): the tree is not whole
+    unseen_applied: list[str] = field(default_factory=list)
 
     def repo_path(self, path: str) -> str:
         """A repository path (an Application's `path`, `$values/...`) on disk: relative to the checked

@@ -35,6 +35,13 @@ _FEED = re.compile(r"\bdata\.(kubectl_file_documents|kubectl_path_documents|kube
 # Reading YAML and HCL values into objects -----------------------------------------------------------
 
 
+def _not_visible(res: Resource, display: str, reason: str) -> None:
+    """Objects Terraform applies that otelstack cannot see: listed as not read, and remembered, since
+    any of them could answer a question about the whole tree (a namespace, a Secret)."""
+    res.module.state.skip(display, reason)
+    res.loader.platform.unseen_applied.append(reason.removesuffix(": not checked"))
+
+
 def _report(res: Resource, problems) -> None:
     for problem in problems:
         rule = "yaml-duplicate-key" if problem.message.startswith("duplicate key") else "syntax-yaml"
@@ -72,7 +79,7 @@ def documents(res: Resource, holder: Located, path: Path, what: str, value: Any 
     if isinstance(value, FileRef):
         file = _read_file(res, value.path)
         if file is None:
-            state.skip(where.file, f"{res.address}: {what} reads {res.loader.display(value.path)}, which is not here: not checked")
+            _not_visible(res, where.file, f"{res.address}: {what} reads {res.loader.display(value.path)}, which is not here: not checked")
             return None
         loaded = load_yaml(file.text, file.path)
         _report(res, loaded.problems)
@@ -81,12 +88,12 @@ def documents(res: Resource, holder: Located, path: Path, what: str, value: Any 
         loaded = load_embedded(value, res.file, where)
         templated = isinstance(value, HeredocText) and value.templated
         if templated and (loaded.problems or not loaded.documents):
-            state.skip(where.file, f"{res.address}: {what} is YAML only once Terraform renders it: not checked")
+            _not_visible(res, where.file, f"{res.address}: {what} is YAML only once Terraform renders it: not checked")
             return None
         if not templated:
             _report(res, loaded.problems)
         return [(doc, _file_of(res, doc.file)) for doc in loaded.documents]
-    state.skip(where.file, f"{res.address}: {what} is known at apply time only: not checked")
+    _not_visible(res, where.file, f"{res.address}: {what} is known at apply time only: not checked")
     return None
 
 
@@ -131,7 +138,7 @@ def _text(res: Resource, value: Any, where: Location, report: bool) -> Any:
         return res.module.state.render(value, where)
     file = _read_file(res, value.path)
     if file is None:
-        res.module.state.skip(where.file, f"{res.address}: file({res.loader.display(value.path)}): no such file here: not checked")
+        _not_visible(res, where.file, f"{res.address}: file({res.loader.display(value.path)}): no such file here: not checked")
         return Unknown(f"file({res.loader.display(value.path)!r})")
     if report and file.path.endswith((".yaml", ".yml")):
         _report(res, load_yaml(file.text, file.path).problems)
@@ -160,7 +167,7 @@ def _add(res: Resource, doc: Located, file: SourceFile, namespace: Any = None, n
                 doc.locations[("metadata", "namespace")] = namespace_at
     obj = kubernetes.add_document(res.loader, file, res.module.state.next_index(file.path), doc)
     if obj is None and isinstance(doc.data, dict):
-        res.module.state.skip(res.file.path, f"{res.address}: apiVersion and kind are known at apply time only: not checked")
+        _not_visible(res, res.file.path, f"{res.address}: apiVersion and kind are known at apply time only: not checked")
 
 
 # kubernetes_manifest, kubectl_manifest ----------------------------------------------------------------------
@@ -177,7 +184,7 @@ def read_manifest(res: Resource) -> None:
         for doc, file in (found or [])[:1]:  # yamldecode() takes one document
             _add(res, doc, file)
         return
-    res.module.state.skip(res.file.path, f"{res.address}: manifest is known at apply time only: not checked")
+    _not_visible(res, res.file.path, f"{res.address}: manifest is known at apply time only: not checked")
 
 
 def read_kubectl_manifest(res: Resource) -> None:
@@ -203,7 +210,7 @@ def _apply_feed(res: Resource, kind: str, name: str, namespace: Any, namespace_a
     res.module.applied.add(key)
     found = res.module.data(kind, name)
     if found is None:
-        res.module.state.skip(res.file.path, f"{res.address}: data.{kind}.{name} is not declared in this module: not checked")
+        _not_visible(res, res.file.path, f"{res.address}: data.{kind}.{name} is not declared in this module: not checked")
         return
     _, block = found
     source = block.doc
@@ -220,7 +227,7 @@ def _apply_feed(res: Resource, kind: str, name: str, namespace: Any, namespace_a
 def _path_documents(res: Resource, source: Located, what: str) -> list[tuple[Located, SourceFile]]:
     pattern = source.data.get("pattern")
     if not isinstance(pattern, str):
-        res.module.state.skip(res.file.path, f"{res.address}: {what}: its pattern is known at apply time only: not checked")
+        _not_visible(res, res.file.path, f"{res.address}: {what}: its pattern is known at apply time only: not checked")
         return []
     root = pattern if os.path.isabs(pattern) else os.path.join(res.module.directory, pattern)
     variables = _template_variables(source)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,6 +25,11 @@ from otelstack.validate.model import SourceFile, TerraformResource
 from otelstack.yamlsource import read_text
 
 LOCAL_SOURCES = ("./", "../", ".\\", "..\\")
+# Remote modules that install things into a cluster (add-ons, Helm, Argo CD, operators): what they
+# create is not visible. Network and account modules (vpc, iam, eks itself) are not among them.
+CLUSTER_CONTENT = re.compile(r"addon|helm|kubernetes|k8s|argo|gitops|cert-manager|operator|blueprint|manifest", re.I)
+# A provisioner that applies to a cluster
+KUBE_COMMAND = re.compile(r"\b(kubectl|helm|kustomize)\b")
 META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 MAX_INSTANCES = 256  # a for_each beyond this is read once, its instances unknown
 MAX_MODULE_DEPTH = 16
@@ -286,6 +292,9 @@ class ModuleInstance:
         base = parsed.evaluate_block(node, self.scope)
         if reader is None:
             unread[kind] += 1
+            text = node.text.decode("utf-8", "replace") if node.text else ""
+            if "local-exec" in text and KUBE_COMMAND.search(text):
+                self.state.loader.platform.unseen_applied.append(f"{self.prefix}{kind}.{name} runs kubectl or helm (local-exec)")
         instances = self.instances(base, self.scope)
         for_each = base.doc.data.get("for_each")
         # (over a kubectl documents data source, the reader applies every document: nothing is left unknown)
@@ -308,6 +317,8 @@ class ModuleInstance:
             return
         if not source.startswith(LOCAL_SOURCES):
             self.state.skip(file.path, f"module {name}: source {source} is not read (only local module directories are followed)")
+            if CLUSTER_CONTENT.search(source):
+                self.state.loader.platform.unseen_applied.append(f"{self.prefix}module.{name} ({source}) is not read")
             return
         directory = os.path.normpath(os.path.join(self.directory, source))
         if not os.path.isdir(directory):

@@ -133,6 +133,10 @@ class Context:
         visible (preferably one whose name or path mentions `about`), and how many more, for a "not
         checked" message. Else the Terraform module read on its own (the one holding the file `near`)."""
         unseen = self.unseen_content()
+        applied = self.platform.unseen_applied
+        if not unseen and applied:
+            more = f" (and {len(applied) - 1} more)" if len(applied) > 1 else ""
+            return f"{applied[0]}{more}: what Terraform applies there is not visible here"
         if not unseen:
             return self._library_note(near)
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
@@ -146,7 +150,7 @@ class Context:
             why = f"{source.path}, of which this run read only part"
         else:
             why = f"{source.path or '.'}, which otelstack could not read"
-        more = f" (and {len(unseen) - 1} more)" if len(unseen) > 1 else ""
+        more = f" (and {len(unseen) + len(applied) - 1} more)" if len(unseen) + len(applied) > 1 else ""
         return f"application {app.label} deploys {why}{more}, content not visible here"
 
     def deploys(self, chart: str) -> bool:
