@@ -1,5 +1,6 @@
 """Collector components per distribution and release (data/collector/components.yaml), their
-configuration keys (data/collector/config.yaml, core components), and the operator's defaults
+configuration keys (data/collector/config.yaml: core components, and k8sattributes/filelog from
+contrib over the contrib releases established), and the operator's defaults
 (data/operator/defaults.yaml)."""
 
 from __future__ import annotations
@@ -125,11 +126,16 @@ def components() -> Components:
 
 
 class ComponentConfigs:
-    """Config keys of core components per core release."""
+    """Config keys of core components per core release, and of a few contrib components over the
+    contrib releases established (`contrib`)."""
 
     def __init__(self, data: dict) -> None:
         self.versions: list[str] = [str(v) for v in data["versions"]]
         self.components: dict[str, dict] = data["components"]
+        contrib = data.get("contrib") or {}
+        self.contrib_range: tuple[str, str] | None = (str(contrib["first"]), str(contrib["last"])) if contrib else None
+        self.contrib: set[tuple[str, str]] = {(section, kind) for section, kinds in (contrib.get("components") or {}).items()
+                                              for kind in kinds}
         self.distributions: list[str] = list(data.get("distributions", []))
         # contrib types derived from module names miss the snake_case renames the data has no release for
         self.contrib_types: dict = data.get("contribTypes") or {}
@@ -153,8 +159,31 @@ class ComponentConfigs:
                       and (versions.parse(v) or (0, 0, 0)) <= target]
         return candidates[-1] if candidates else None
 
-    def schema(self, section: str, kind: str) -> dict | None:
+    def schema(self, section: str, kind: str, release: str | None = None) -> dict | None:
+        """The component's settings schema; for a contrib component only when `release` is inside
+        the contrib releases established (None otherwise: see `unchecked`)."""
+        if (section, kind) in self.contrib and not self.covers_contrib(release):
+            return None
         return self.components.get(section, {}).get(kind)
+
+    def covers_contrib(self, release: str | None) -> bool:
+        if release is None or self.contrib_range is None:
+            return False
+        minor = (versions.parse(release) or (0, 0, 0))[:2]
+        first, last = ((versions.parse(v) or (0, 0, 0))[:2] for v in self.contrib_range)
+        return first <= minor <= last
+
+    def unchecked(self, section: str, kind: str, release: str) -> str:
+        """Why the settings of a component are not checked at a release ('' when they are)."""
+        if self.schema(section, kind, release) is not None:
+            return ""
+        if (section, kind) in self.contrib and self.contrib_range:
+            first, last = self.contrib_range
+            return (f"otelstack's data on its settings covers contrib {first} to {last.rsplit('.', 1)[0]}.x, "
+                    f"not {release}")
+        covered = ", ".join(sorted({kind for _, kind in self.contrib}))
+        return (f"otelstack knows the settings of the components of the collector's core repository and, "
+                f"from contrib, of {covered} only")
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,15 @@ def coverage() -> list[Coverage]:
         first, last, count = _span(releases)
         out.append(Coverage(f"collector {distribution} distribution (components)", first, last, count,
                             "collector/components.yaml", upstream, generator))
+    settings = resources.data_yaml("collector", "config.yaml")
+    contrib = settings.get("contrib")
+    if contrib:
+        kinds = sorted({kind for kinds in contrib["components"].values() for kind in kinds})
+        releases = [v for v in settings["versions"] if versions.at_least(str(v), str(contrib["first"]))
+                    and (versions.parse(str(v)) or (0, 0, 0))[:2] <= (versions.parse(str(contrib["last"])) or (0, 0, 0))[:2]]
+        out.append(Coverage(f"collector contrib component settings ({', '.join(kinds)})", str(contrib["first"]),
+                            str(contrib["last"]), len(releases), "collector/config.yaml", "aws-observability/aws-otel-collector (vendored contrib, hand-established)",
+                            _source(settings)[1]))
     provider = resources.data_yaml("terraform", "argocd-provider.yaml")
     for subject, parts, key in (
         ("collector core component settings", ("collector", "config.yaml"), "versions"),

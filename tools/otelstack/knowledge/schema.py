@@ -6,6 +6,10 @@ Schema nodes come from tools/datagen (datagen.gostructs + schemamerge): `type` o
 string/integer/number/boolean/duration/scalar/any, `keys` (`additional`: the schema of any other
 key an object takes), `items`, `values`, `enum`, `deprecated`,
 `since`/`until` (inclusive, inherited by children); any property may be versioned.
+
+`split_strings`: the collector's decoder (confmap, every release from 0.90 on) turns a string into
+a list by splitting it on commas (mapstructure StringToSliceHookFunc), so a string is a valid list
+of single values there; a list of mappings still needs a list.
 """
 
 from __future__ import annotations
@@ -32,35 +36,43 @@ class Issue:
     hint: str = ""
 
 
-def check(schema: dict, data: Any, version: str, path: tuple = (), span: tuple = (None, None)) -> list[Issue]:
-    return list(_CHECKED.get((Same(schema), version, path, span), data, lambda: _check(schema, data, version, path, span)))
+def check(schema: dict, data: Any, version: str, path: tuple = (), span: tuple = (None, None),
+          split_strings: bool = False) -> list[Issue]:
+    return list(_CHECKED.get((Same(schema), version, path, span, split_strings), data,
+                             lambda: _check(schema, data, version, path, span, split_strings)))
 
 
 _CHECKED = ContentCache()  # identical settings (a fleet's Beyla and collectors) are checked once
 
 
-def _check(schema: dict, data: Any, version: str, path: tuple, span: tuple) -> list[Issue]:
+def _check(schema: dict, data: Any, version: str, path: tuple, span: tuple, split_strings: bool) -> list[Issue]:
     out: list[Issue] = []
-    _node(schema, data, version, path, span, out)
+    _node(schema, data, version, path, span, out, split_strings)
     return out
 
 
-def _node(schema: dict, data: Any, version: str, path: tuple, span: tuple, out: list[Issue]) -> None:
+_SINGLE = ("string", "scalar", "integer", "number", "boolean", "duration", "any")
+
+
+def _node(schema: dict, data: Any, version: str, path: tuple, span: tuple, out: list[Issue], split: bool = False) -> None:
     if data is None or is_unknown(data) or (isinstance(data, str) and _TEMPLATE.search(data)):
         return
     kind = at(schema.get("type"), version) or "any"
+    if split and kind == "list" and isinstance(data, str) and \
+            (at((schema.get("items") or {}).get("type"), version) or "any") in _SINGLE:
+        return  # decoded as data.split(",")
     shape = _shape_problem(kind, data)
     if shape:
         out.append(Issue(path, "type", f"{dotted(path)} must be {shape[0]}, got {shape[1]}"))
         return
     if kind == "object" and isinstance(data, dict):
-        _object(schema, data, version, path, span, out)
+        _object(schema, data, version, path, span, out, split)
     elif kind == "list" and isinstance(data, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(data):
-            _node(schema["items"], item, version, path + (index,), span, out)
+            _node(schema["items"], item, version, path + (index,), span, out, split)
     elif kind == "map" and isinstance(data, dict) and isinstance(schema.get("values"), dict):
         for key, item in data.items():
-            _node(schema["values"], item, version, path + (key,), span, out)
+            _node(schema["values"], item, version, path + (key,), span, out, split)
     enum = at(schema.get("enum"), version)
     if enum and isinstance(data, (str, bool, int)) and not isinstance(data, dict):
         text = str(data).lower() if isinstance(data, bool) else str(data)
@@ -69,14 +81,14 @@ def _node(schema: dict, data: Any, version: str, path: tuple, span: tuple, out: 
             out.append(Issue(path, "enum", f"{dotted(path)} must be one of {allowed}, got {data!r}"))
 
 
-def _object(schema: dict, data: dict, version: str, path: tuple, span: tuple, out: list[Issue]) -> None:
+def _object(schema: dict, data: dict, version: str, path: tuple, span: tuple, out: list[Issue], split: bool) -> None:
     keys = schema.get("keys") or {}
     for key, value in data.items():
         if not isinstance(key, str) or is_unknown(value) and key not in keys:
             continue
         spec = keys.get(key)
         if spec is None and isinstance(schema.get("additional"), dict):
-            _node(schema["additional"], value, version, path + (key,), span, out)  # an open mapping
+            _node(schema["additional"], value, version, path + (key,), span, out, split)  # an open mapping
             continue
         if spec is None:
             here = sorted(name for name, other in keys.items() if _exists(other, version, span))
@@ -92,7 +104,7 @@ def _object(schema: dict, data: dict, version: str, path: tuple, span: tuple, ou
         deprecated = at(spec.get("deprecated"), version)
         if deprecated:
             out.append(Issue(path + (key,), "deprecated", f"{dotted(path + (key,))} is deprecated", str(deprecated)))
-        _node(spec, value, version, path + (key,), (spec.get("since", span[0]), spec.get("until", span[1])), out)
+        _node(spec, value, version, path + (key,), (spec.get("since", span[0]), spec.get("until", span[1])), out, split)
 
 
 def _exists(spec: dict, version: str, span: tuple) -> bool:

@@ -10,7 +10,11 @@ Chart values that are known at apply time only (a variable, an expression otelst
 evaluate) are not checked either, and this says so for each application.
 
 A collector component name the data cannot settle (a snake_case rename with no known first
-release, see collector-component-not-in-image) is said here too, once per component.
+release, see collector-component-not-in-image) is said here too, once per component. So are
+components whose settings collector-component-config cannot check at a known release: the data
+holds the settings of the core repository's components and, from contrib, of k8sattributes
+(k8s_attributes) and filelog over the contrib releases established; any other component, or
+those two on a release outside that range, is said once per collector and component type.
 
 Problematic (info):
     spec: {image: otel/opentelemetry-collector-contrib:0.89.0}
@@ -21,6 +25,7 @@ Correct:
 from otelstack.source import is_unknown
 from otelstack.validate.finding import Problem
 from otelstack.validate.rules._collector import configs
+from otelstack.validate.rules._component_config import unchecked_settings
 from otelstack.validate.rules._beyla import deployments
 from otelstack.validate.rules._tf_schema import admitted, resources as tf_resources
 from otelstack.validate.rules._knowledge import chart_sources_by_status, collector_image, components_at_release
@@ -72,6 +77,11 @@ def check(ctx: Context):
                           f"{image.label} ({image.distribution} distribution, release {image.version}): {status.unknown}",
                           "check the component's name in the collector's changelog, or fetch the contrib repository "
                           "and regenerate the data (make data)")
+    for item in unchecked_settings(ctx):
+        yield Problem(item.config.key_location((item.section, item.name)),
+                      f"collector {item.collector.label}: {item.section[:-1]} {item.name.split('/', 1)[0]!r} settings not "
+                      f"checked (collector {item.release}): {item.reason}",
+                      "review its settings against the component's README for this release")
     reported: set[str] = set()
     for resource, address, raw, path in tf_resources(ctx):  # once per module directory
         directory = path.rsplit("/", 1)[0] if "/" in path else ""
