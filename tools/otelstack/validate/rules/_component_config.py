@@ -81,8 +81,8 @@ def unchecked_settings(ctx: Context) -> list[UncheckedSettings]:
         if release is None or image.unchecked or not status.present or (id(collector), section, kind) in seen:
             continue
         settings = defined(config, section).get(name)
-        if not (isinstance(settings, dict) and settings):
-            continue
+        if not (isinstance(settings, dict) and settings) or not collector.written((section, name)):
+            continue  # nothing to check, or the chart's own default (its settings are the chart's)
         seen.add((id(collector), section, kind))
         reason = data.unchecked(section, kind, release)
         if reason:
