@@ -77,11 +77,18 @@ def check(ctx: Context):
                           f"{image.label} ({image.distribution} distribution, release {image.version}): {status.unknown}",
                           "check the component's name in the collector's changelog, or fetch the contrib repository "
                           "and regenerate the data (make data)")
-    for item in unchecked_settings(ctx):
-        yield Problem(item.config.key_location((item.section, item.name)),
-                      f"collector {item.collector.label}: {item.section[:-1]} {item.name.split('/', 1)[0]!r} settings not "
-                      f"checked (collector {item.release}): {item.reason}",
-                      "review its settings against the component's README for this release")
+    by_collector: dict[int, list] = {}
+    for item in unchecked_settings(ctx):  # once per collector: the components, and why for each kind of reason
+        by_collector.setdefault(id(item.collector), []).append(item)
+    for items in by_collector.values():
+        first = items[0]
+        reasons: dict[str, list[str]] = {}
+        for item in items:
+            reasons.setdefault(item.reason, []).append(f"{item.section[:-1]} {item.name.split('/', 1)[0]}")
+        why = "; ".join(f"{_listing(kinds)}: {reason}" for reason, kinds in reasons.items())
+        yield Problem(first.config.key_location((first.section, first.name)),
+                      f"collector {first.collector.label}: settings not checked (collector {first.release}) of {why}",
+                      "review their settings against each component's README for this release")
     reported: set[str] = set()
     for resource, address, raw, path in tf_resources(ctx):  # once per module directory
         directory = path.rsplit("/", 1)[0] if "/" in path else ""
@@ -99,3 +106,7 @@ def check(ctx: Context):
         elif beyla.unchecked and beyla.config is not None:  # a configuration, but no release to check it against
             yield Problem(beyla.location, f"{beyla.what}: Beyla configuration not checked: {beyla.unchecked}",
                           "pin a Beyla release (an image tag)")
+
+
+def _listing(items: list[str], shown: int = 4) -> str:
+    return ", ".join(items) if len(items) <= shown else f"{', '.join(items[:shown - 1])} and {len(items) - shown + 1} more"
