@@ -133,3 +133,15 @@ def test_an_internal_error_keeps_exit_code_3_and_debug_adds_the_traceback(monkey
     assert "app.yaml" not in [s["file"] for s in payload["skipped"]], "the rest of the tree is still read"
     debug = run_cli(["--debug", "validate", str(tmp_path)])
     assert debug.code == 3 and "Traceback (most recent call last)" in debug.err and "RuntimeError: simulated bug" in debug.err
+
+
+def test_configurations_of_local_tools_are_listed_not_taken_for_kubernetes_objects(tmp_path: Path):
+    """Seen in a Skaffold repo: skaffold.yaml (`kind: Config`) was an unknown Kubernetes kind with a hint about apiVersions."""
+    (tmp_path / "skaffold.yaml").write_text("apiVersion: skaffold/v4beta13\nkind: Config\nmanifests: {rawYaml: [k8s/*.yaml]}\n")
+    (tmp_path / "kind.yaml").write_text("apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes: [{role: control-plane}]\n")
+    (tmp_path / "namespace.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: otel}\n")
+    payload = json.loads(run_cli(["validate", str(tmp_path), "--format", "json"]).out)
+    assert payload["findings"] == []
+    reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
+    assert reasons == {"skaffold.yaml": "a Skaffold configuration (what that tool deploys is not read): not checked",
+                       "kind.yaml": "a kind cluster configuration (what that tool deploys is not read): not checked"}

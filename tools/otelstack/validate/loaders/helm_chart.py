@@ -126,20 +126,35 @@ def _known_charts(loader: Loader, item: Input, chart: Located) -> list[str]:
 def _add_chart_values(loader: Loader, item: Input, chart: Located, values_doc: Located | None, key: tuple,
                       chart_name: str, repository: Any, version: Any, version_path: tuple) -> None:
     """The values a chart copy or an umbrella gives a known chart, as a Helm deployment of it."""
+    for target in rendered.deployers(loader, item.fs_path) or [None]:
+        _add_chart_deployment(loader, item, chart, values_doc, key, chart_name, repository, version, version_path, target)
+
+
+def _add_chart_deployment(loader: Loader, item: Input, chart: Located, values_doc: Located | None, key: tuple, chart_name: str,
+                          repository: Any, version: Any, version_path: tuple, target: "rendered.Deployer | None") -> None:
+    """One deployment of the known chart: as an application of the tree installs the folder (its
+    release name, which a dependency's resources are named after, and its destination), or as it stands."""
     source: dict[str, Any] = {"repoURL": repository, "chart": chart_name, "targetRevision": version}
-    doc = Located({"metadata": {"name": chart_name}, "spec": {"destination": {}, "sources": [source]}}, chart.file)
+    destination: dict[str, Any] = {}
+    name = chart_name
+    if target is not None:
+        destination = dict(target.app.get("spec", "destination") or {})
+        release = target.app.get(*target.source.base, "helm", "releaseName")
+        name = target.app.name if isinstance(target.app.name, str) else chart_name
+        source["helm"] = {"releaseName": release if isinstance(release, str) and release else name}
+    doc = Located({"metadata": {"name": name}, "spec": {"destination": destination, "sources": [source]}}, chart.file)
     base = ("spec", "sources", 0)
     doc.locations.update({(): chart.location(), base: chart.location(version_path[:-1] or ()),
                           base + ("targetRevision",): chart.location(version_path), base + ("chart",): chart.location(version_path[:-1] + ("name",))})
     values = values_doc.sub(key) if values_doc is not None and isinstance(values_doc.get(key), dict) else None
     file: SourceFile = loader.platform.files[chart.file]
     if values is not None:
-        source["helm"] = {"valuesObject": values.data}
+        source.setdefault("helm", {})["valuesObject"] = values.data
         for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
             for path, location in table.items():
                 target[base + ("helm", "valuesObject") + path] = location
         file = loader.platform.files[values.file]
-    loader.add_application(Application(chart_name, doc, "helm-chart", file, address=f"chart {item.display}", engine="helm"))
+    loader.add_application(Application(name, doc, "helm-chart", file, address=f"chart {item.display}", engine="helm"))
 
 
 # App-of-apps charts ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 
 from otelstack.memo import content_key
 from otelstack.source import Located, Unknown
+from otelstack.validate.loaders import flux
 from otelstack.validate.loaders.core import Loader
 from otelstack.validate.loaders.discover import Input
 from otelstack.validate.model import Application, ApplicationSetModel, KubeObject, SourceFile, sources_as_list
@@ -70,6 +71,11 @@ def load_file(loader: Loader, file: SourceFile, template: bool = False) -> None:
             loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool"
                         if placeholder is not None else "a template that is not YAML before another tool renders it")
             return
+    tool = _tool_configuration(loaded.documents)
+    if tool is not None and not loaded.problems:
+        del loader.platform.files[file.path]
+        loader.skip(file.path, f"a {tool} configuration (what that tool deploys is not read): not checked")
+        return
     loader.yaml_cache[file.fs_path] = loaded
     for problem in loaded.problems:
         rule = "yaml-duplicate-key" if problem.message.startswith("duplicate key") else "syntax-yaml"
@@ -83,6 +89,9 @@ def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> 
     if not (isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)):
         return None
     kind, api_version = data["kind"], data["apiVersion"]
+    if _sops_encrypted(data):
+        # SOPS metadata: Flux (or `sops -d`) decrypts the object and drops it before anything is applied
+        doc.data = data = {key: value for key, value in data.items() if key != "sops"}
     is_argo = api_version.startswith("argoproj.io/")
     if not (is_argo and kind == "ApplicationSet"):
         doc.data = placeholders_unknown(doc.data)  # an ApplicationSet's {{ }} are its templates: expanded later
@@ -96,9 +105,32 @@ def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> 
         loader.platform.application_sets.append(ApplicationSetModel(
             doc.get(("metadata", "name")), sources_as_list(doc, ("spec", "template", "spec")), "yaml", file,
             f"ApplicationSet/{doc.get(('metadata', 'name'))}"))
+    elif flux.is_release(api_version, kind):
+        flux.read_release(loader, obj)
     elif kind == "Secret" and _labels(doc).get("argocd.argoproj.io/secret-type") == "cluster":
         _cluster_secret(loader, doc)
     return obj
+
+
+# Configuration files of local tools that look like Kubernetes objects but never reach a cluster
+TOOL_API_VERSIONS = {"skaffold/": "Skaffold", "kind.x-k8s.io/": "kind cluster", "k3d.io/": "k3d cluster", "ctlptl.dev/": "ctlptl",
+                     "tilt.dev/": "Tilt"}
+
+
+def _tool_configuration(documents) -> str | None:
+    tools = set()
+    for doc in documents:
+        api_version = doc.data.get("apiVersion") if isinstance(doc.data, dict) else None
+        tool = next((name for prefix, name in TOOL_API_VERSIONS.items() if isinstance(api_version, str) and api_version.startswith(prefix)), None)
+        if tool is None:
+            return None
+        tools.add(tool)
+    return tools.pop() if len(tools) == 1 else None
+
+
+def _sops_encrypted(data: dict) -> bool:
+    sops = data.get("sops")
+    return isinstance(sops, dict) and "mac" in sops and "version" in sops
 
 
 def placeholders_unknown(value):

@@ -176,7 +176,8 @@ class Resolution:
     internal: bool  # the host is a cluster-internal Service name
     service: str = ""
     namespace: str = ""
-    # resolved | missing (the tree declares collectors there, none has this Service) |
+    # resolved | missing (the tree declares collectors there, none has this Service) | unmodelled (a
+    # Service object of the tree, in front of something otelstack does not model as a collector) |
     # namespace-unknown (a collector that could be it has no known namespace) | outside (nothing in the
     # tree is meant: a collector deployed elsewhere) | external | unparsable
     status: str = ""
@@ -199,6 +200,8 @@ def resolve(ctx: Context, client: Client) -> Resolution:
                      and service in c.service_names().values()), None)
     if unplaced is not None:
         return Resolution(target, None, None, None, True, service, namespace, "namespace-unknown", unplaced)
+    if (service, namespace) in _plain_services(ctx):
+        return Resolution(target, None, None, None, True, service, namespace, "unmodelled")
     # A mistake about a collector of this tree: its namespace, its very Service name in another
     # namespace, or a name and a namespace close to its own. A merely similar name in another (or
     # an unknown) namespace is a collector deployed elsewhere.
@@ -206,6 +209,15 @@ def resolve(ctx: Context, client: Client) -> Resolution:
         isinstance(c.namespace, str) and (service == name or _similar(namespace, c.namespace) and _similar(service, name))
         for c in _collectors(ctx, client) for name in c.service_names().values())
     return Resolution(target, None, None, None, True, service, namespace, "missing" if meant else "outside")
+
+
+def _plain_services(ctx: Context) -> set[tuple[str, str]]:
+    """(name, namespace) of the Service objects written in the tree."""
+    found = ctx._cache.get("plain-services")
+    if found is None:
+        found = ctx._cache["plain-services"] = {(o.name, o.namespace) for o in ctx.platform.objects
+                                                if o.kind == "Service" and o.api_version == "v1"}
+    return found
 
 
 SIMILAR = 0.75  # how close a Service name must be to a collector's to be taken for a typo of it

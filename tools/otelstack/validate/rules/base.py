@@ -75,7 +75,7 @@ class Context:
                     if source.knowledge is not None:
                         continue  # a chart otelstack knows, from git: what it deploys is that chart
                     if is_unknown(source.path) or is_unknown(source.repo_url) or not self.platform.is_own_source(source) \
-                            or id(app) not in deploying or self._read_in_part(app, source):
+                            or id(app) not in deploying and not self._known_charts_only(source) or self._read_in_part(app, source):
                         cached.append((app, source))
             for app in self.platform.applications:  # helm_release of a chart otelstack does not render
                 if app.engine != "helm":
@@ -86,6 +86,30 @@ class Context:
                         cached.append((app, source))
             self._cache["unseen-content"] = cached
         return cached
+
+    def _known_charts_only(self, source: AppSource) -> bool:
+        """A folder holding a Helm chart without templates of its own, whose dependencies are all charts
+        otelstack knows: what it deploys is those charts, which otelstack models."""
+        import os
+
+        import yaml
+
+        from otelstack import charts
+
+        if not isinstance(source.path, str):
+            return False
+        folder = self.platform.repo_path(source.path)
+        templates = os.path.join(folder, "templates")
+        if any(files for _, _, files in os.walk(templates)):
+            return False
+        try:
+            with open(os.path.join(folder, "Chart.yaml"), encoding="utf-8") as handle:
+                chart = yaml.safe_load(handle)
+        except (OSError, yaml.YAMLError):
+            return False
+        dependencies = chart.get("dependencies") if isinstance(chart, dict) else None
+        names = {known.name for known in charts.all_charts()}
+        return bool(dependencies) and all(isinstance(d, dict) and d.get("name") in names for d in dependencies)
 
     def _library_note(self, near: str | None = None) -> str:
         """A Terraform module of the tree that its callers (not in the tree) complete: the one holding

@@ -52,6 +52,12 @@ def check(ctx: Context):
                               f"application {app.label}: the {source.knowledge.title} chart version is known at apply time only "
                               f"({source.target_revision.expression}): its values are not checked against a chart version",
                               "pin the chart version where the release is declared")
+            if source.knowledge is not None and source.target_revision in (None, "") and app.engine == "helm" \
+                    and app.origin != "helm-chart":
+                yield Problem(app.key_loc(*source.base),
+                              f"application {app.label}: no {source.knowledge.title} chart version is given (Helm installs the "
+                              "newest at apply time): its values are not checked against a chart version",
+                              "pin the chart version (version = \"...\")")
             if source.knowledge is not None and source.values_unknown and source.values is None:
                 given = next((v for key in ("values", "valuesObject", "valueFiles") if is_unknown(v := app.get(*source.base, "helm", key))), None)
                 shown = f" ({given.expression})" if given is not None else ""
@@ -77,6 +83,7 @@ def check(ctx: Context):
                           f"{image.label} ({image.distribution} distribution, release {image.version}): {status.unknown}",
                           "check the component's name in the collector's changelog, or fetch the contrib repository "
                           "and regenerate the data (make data)")
+    yield from _collector_workloads(ctx)
     by_collector: dict[int, list] = {}
     for item in unchecked_settings(ctx):  # once per collector: the components, and why for each kind of reason
         by_collector.setdefault(id(item.collector), []).append(item)
@@ -110,3 +117,28 @@ def check(ctx: Context):
 
 def _listing(items: list[str], shown: int = 4) -> str:
     return ", ".join(items) if len(items) <= shown else f"{', '.join(items[:shown - 1])} and {len(items) - shown + 1} more"
+
+
+WORKLOADS = ("Deployment", "DaemonSet", "StatefulSet")
+
+
+def _collector_workloads(ctx: Context):
+    """A collector run as a workload written by hand (not an OpenTelemetryCollector, not the chart):
+    its configuration is its own file, not checked."""
+    from otelstack.knowledge.collector import components
+    from otelstack.validate.rules._knowledge import _split
+
+    data = components()
+    for obj in ctx.platform.objects:
+        if obj.kind not in WORKLOADS or obj.deployers and any(d.engine == "helm" for d in obj.deployers):
+            continue
+        containers = obj.doc.get(("spec", "template", "spec", "containers"))
+        for index, container in enumerate(containers if isinstance(containers, list) else []):
+            image = container.get("image") if isinstance(container, dict) else None
+            if not isinstance(image, str) or not data.distribution_of(_split(image)[0]):
+                continue
+            yield Problem(obj.doc.location(("spec", "template", "spec", "containers", index, "image")),
+                          f"{obj.kind} {obj.name}: runs the OpenTelemetry Collector ({image}) with a configuration of its own: "
+                          "otelstack checks the configuration of OpenTelemetryCollector resources and opentelemetry-collector chart "
+                          "releases, not of a hand-written workload: not checked",
+                          "deploy it as an OpenTelemetryCollector or with the opentelemetry-collector chart to have it checked")

@@ -31,6 +31,11 @@ def check(ctx: Context):
                           f"{client.what}: {resolution.target.host} is not a Service of any collector in the checked tree "
                           "(one deployed elsewhere?): not checked",
                           "validate the tree that deploys it together with this one to check the wiring")
+        elif resolution.status == "unmodelled":
+            yield Problem(client.location,
+                          f"{client.what}: Service {resolution.service}.{resolution.namespace} is in the tree, but in front of "
+                          "no collector otelstack models (an OpenTelemetryCollector, the collector chart): not checked",
+                          "otelstack checks the wiring to OpenTelemetryCollector resources and opentelemetry-collector chart releases")
         elif resolution.status == "namespace-unknown":
             yield Problem(client.location,
                           f"{client.what}: collector {resolution.candidate.name} could be {resolution.target.host}, but its namespace is "
