@@ -374,3 +374,24 @@ def test_without_git_remotes_a_ref_source_whose_values_files_are_in_the_tree_is_
     (tmp_path / "tempo").mkdir()
     (tmp_path / "tempo" / "values.yaml").write_text("replicas: 1\n")
     assert validate([str(tmp_path)], only).findings == []
+
+
+def test_a_tree_that_registers_no_cluster_says_its_destinations_are_not_checked(tmp_path: Path):
+    """Seen in Visual-Analytics-Toolbox/VAT-Deployments: eight applications to a cluster added with `argocd cluster add`
+    were eight warnings."""
+    app = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: %s, namespace: argocd}\nspec:\n  project: default\n"
+           "  source: {repoURL: https://grafana.github.io/helm-charts, chart: beyla, targetRevision: 1.4.13}\n"
+           "  destination: {name: hetzner-k8s, namespace: beyla}\n")
+    for name in ("beyla", "minio", "mailman", "postgres"):
+        (tmp_path / f"{name}.yaml").write_text(app % name)
+    only = Options(only={"argocd-destination-unregistered"})
+    [finding] = validate([str(tmp_path)], only).findings
+    assert finding.severity.value == "info" and finding.file == "beyla.yaml" and finding.line == 7
+    assert finding.message == ("applications beyla, mailman, minio and 1 more: whether Argo CD knows the destination name 'hetzner-k8s' "
+                               "is not checked: nothing in this tree registers clusters (they are added elsewhere, `argocd cluster add`?)")
+    (tmp_path / "staging.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: staging\n  namespace: argocd\n"
+                                           "  labels: {argocd.argoproj.io/secret-type: cluster}\n"
+                                           "stringData: {name: hetzner-k8z, server: https://staging.example.com}\n")
+    findings = validate([str(tmp_path)], only).findings
+    assert {(f.severity.value, f.hint.split("?")[0]) for f in findings} == {("warning", "did you mean 'hetzner-k8z'")}
+    assert len(findings) == 4

@@ -19,3 +19,17 @@ resource "argocd_application" "beyla" {
     }
   }
 }
+
+# The tree registers its clusters: one it does not register is a mistake or a missing registration
+resource "argocd_cluster" "staging" {
+  server = "https://staging.k8s.example.com"
+  name   = "staging"
+  config {
+    bearer_token = var.staging_token
+  }
+}
+
+variable "staging_token" {
+  type      = string
+  sensitive = true
+}
