@@ -52,13 +52,14 @@ def check(ctx: Context):
                               f"application {app.label}: the {source.knowledge.title} chart version is known at apply time only "
                               f"({source.target_revision.expression}): its values are not checked against a chart version",
                               "pin the chart version where the release is declared")
-            if source.knowledge is not None and source.target_revision in (None, "") and app.engine == "helm" \
-                    and app.origin != "helm-chart":
+            unversioned = source.knowledge is not None and source.target_revision in (None, "") and app.engine == "helm" \
+                and app.origin != "helm-chart"
+            if unversioned:
                 yield Problem(app.key_loc(*source.base),
-                              f"application {app.label}: no {source.knowledge.title} chart version is given (Helm installs the "
-                              "newest at apply time): its values are not checked against a chart version",
+                              f"application {app.label}: no {source.knowledge.title} chart version is given (the newest is "
+                              "installed at apply time): its values are not checked against a chart version",
                               "pin the chart version (version = \"...\")")
-            if source.knowledge is not None and source.values_unknown and source.values is None:
+            if source.knowledge is not None and source.values_unknown and source.values is None and not unversioned:
                 given = next((v for key in ("values", "valuesObject", "valueFiles") if is_unknown(v := app.get(*source.base, "helm", key))), None)
                 shown = f" ({given.expression})" if given is not None else ""
                 yield Problem(app.loc(*source.base), f"application {app.label}: its {source.knowledge.title} chart values are known at apply "
