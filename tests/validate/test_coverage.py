@@ -145,3 +145,30 @@ def test_configurations_of_local_tools_are_listed_not_taken_for_kubernetes_objec
     reasons = {item["file"]: item["reason"] for item in payload["skipped"]}
     assert reasons == {"skaffold.yaml": "a Skaffold configuration (what that tool deploys is not read): not checked",
                        "kind.yaml": "a kind cluster configuration (what that tool deploys is not read): not checked"}
+
+
+COLLECTOR_VALUES = """mode: deployment
+image: {repository: otel/opentelemetry-collector-k8s}
+config:
+  service:
+    pipelines:
+      traces: {receivers: [otlp], exporters: [debug, vendor]}
+"""
+
+
+def test_values_a_script_installs_are_checked_once_declared(tmp_path: Path):
+    """Seen in kind demo repos: values files installed by `helm install -f` from a script were not read (nothing said
+    which chart they are for)."""
+    (tmp_path / "otel").mkdir()
+    (tmp_path / "otel" / "values.yaml").write_text(COLLECTOR_VALUES)
+    (tmp_path / "install.sh").write_text("helm install otel open-telemetry/opentelemetry-collector -f otel/values.yaml\n")
+    unread = run_cli(["validate", str(tmp_path), "--format", "json"])
+    assert unread.code == 2 and json.loads(unread.out)["skipped"][0]["file"] == "install.sh"
+    (tmp_path / ".otelstack.yaml").write_text("helmValues:\n  - file: otel/values.yaml\n    chart: opentelemetry-collector\n"
+                                             "    version: 0.110.0\n    release: otel\n    namespace: observability\n")
+    result = run_cli(["validate", str(tmp_path), "--format", "json"])
+    findings = [(f["rule"], f["file"], f["line"]) for f in json.loads(result.out)["findings"] if f["severity"] == "error"]
+    assert (result.code, findings) == (1, [("collector-undefined-component", "otel/values.yaml", 6)])
+    (tmp_path / ".otelstack.yaml").write_text("helmValues:\n  - file: otel/values.yaml\n    chart: opentelemetry-colector\n    version: 0.110.0\n")
+    refused = run_cli(["validate", str(tmp_path)])
+    assert refused.code == 2 and "otelstack knows no chart 'opentelemetry-colector'" in refused.err and ".otelstack.yaml:3" in refused.err

@@ -160,7 +160,7 @@ def test_json_contract(tmp_path: Path):
     assert set(payload) == {"version", "findings", "skipped", "summary"} and payload["version"] == 1
     assert set(payload["summary"]) == {"error", "warning", "info", "files", "skipped"}
     # what was not read is named, with the reason (the golden file itself is no Kubernetes object)
-    assert payload["skipped"] == [{"file": "expected.json", "reason": "no Kubernetes object, and no application otelstack could follow uses it as Helm values"}]
+    assert payload["skipped"] == [{"file": "expected.json", "reason": "no Kubernetes object, and no application otelstack could follow uses it as Helm values (helmValues in .otelstack.yaml can declare its chart)"}]
     assert payload["summary"]["skipped"] == len(payload["skipped"])
     for finding in payload["findings"]:
         assert set(finding) == {"rule", "severity", "file", "line", "column", "message", "hint"}

@@ -23,6 +23,19 @@ _SUPPRESSION = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class HelmValuesDeclaration:
+    """A values file the tree installs outside anything otelstack reads (a script's `helm install -f`,
+    helmfile): which chart, at which version, it is for."""
+
+    path: str  # absolute
+    chart: str
+    version: str
+    release: str
+    namespace: str | None
+    location: Location  # the declaration in the config file
+
+
 @dataclass
 class Config:
     rules: dict[str, str] = field(default_factory=dict)
@@ -32,6 +45,7 @@ class Config:
     registered_clusters: list[str] = field(default_factory=list)  # known to Argo CD, registered outside this tree
     own_repositories: list[str] = field(default_factory=list)  # this platform's repositories besides the tree's git remotes
     external_secrets: list[str] = field(default_factory=list)  # "namespace/name" of Secrets created outside this tree
+    helm_values: list[HelmValuesDeclaration] = field(default_factory=list)
 
 
 def level_of(setting: Any) -> str | None:
@@ -57,7 +71,8 @@ def load_config(root: str, explicit: str | None = None) -> Config:
     doc = loaded.documents[0] if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError(f"{display} must be a mapping", location=Location(display))
-    allowed = ("rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters", "ownRepositories", "externalSecrets")
+    allowed = ("rules", "kubernetesVersion", "argocdVersion", "exclude", "registeredClusters", "ownRepositories", "externalSecrets",
+               "helmValues")
     unknown = set(data) - set(allowed)
     if unknown:
         key = sorted(unknown)[0]
@@ -77,7 +92,38 @@ def load_config(root: str, explicit: str | None = None) -> Config:
         raise UsageError(f"externalSecrets in {display} must be a list of namespace/name", location=doc.location(("externalSecrets",)))
     return Config({k: level_of(v) for k, v in rules.items()}, str(version) if version is not None else None,
                   list(data.get("exclude") or []), str(argocd) if argocd is not None else None,
-                  registered_clusters=registered, own_repositories=own, external_secrets=external)
+                  registered_clusters=registered, own_repositories=own, external_secrets=external,
+                  helm_values=_helm_values(data, doc, display, os.path.dirname(os.path.abspath(path))))
+
+
+def _helm_values(data: dict, doc, display: str, base: str) -> list[HelmValuesDeclaration]:
+    """`helmValues: [{file, chart, version, release?, namespace?}]`: values files installed by a tool
+    otelstack does not read, declared so they are checked as that chart's values."""
+    from otelstack import charts
+
+    entries = data.get("helmValues") or []
+    if not isinstance(entries, list):
+        raise UsageError(f"helmValues in {display} must be a list of {{file, chart, version}}", location=doc.location(("helmValues",)))
+    known = sorted(chart.name for chart in charts.all_charts())
+    found = []
+    for index, entry in enumerate(entries):
+        where = doc.location(("helmValues", index))
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), (str, int, float)) for key in ("file", "chart", "version")):
+            raise UsageError(f"helmValues[{index}] in {display} needs file, chart and version", location=where)
+        extra = set(entry) - {"file", "chart", "version", "release", "namespace"}
+        if extra:
+            raise UsageError(f"helmValues[{index}] in {display}: unknown key {sorted(extra)[0]!r}", location=where,
+                             hint="allowed: file, chart, version, release, namespace")
+        if entry["chart"] not in known:
+            raise UsageError(f"helmValues[{index}] in {display}: otelstack knows no chart {entry['chart']!r}",
+                             location=doc.location(("helmValues", index, "chart")), hint=f"known: {', '.join(known)}")
+        path = os.path.normpath(os.path.join(base, str(entry["file"])))
+        if not os.path.isfile(path):
+            raise UsageError(f"helmValues[{index}] in {display}: {entry['file']} does not exist",
+                             location=doc.location(("helmValues", index, "file")))
+        found.append(HelmValuesDeclaration(path, entry["chart"], str(entry["version"]), str(entry.get("release") or entry["chart"]),
+                                           str(entry["namespace"]) if entry.get("namespace") is not None else None, where))
+    return found
 
 
 def _strings(data: dict, doc, display: str, key: str, what: str) -> list[str]:

@@ -51,6 +51,7 @@ def load(paths: list[str], config_path: str | None = None, git_source=None) -> L
             platform.repository_top = platform.repository_top or repository.toplevel
     tree_loader = loader(platform)
     tree_loader.git_source = git_source
+    tree_loader.declared_values = list(config.helm_values)
     skipped = tree_loader.load(discovery)
     return Loaded(platform, skipped, config)
 

@@ -45,6 +45,7 @@ class Loader:
         self.claimed: dict[str, str] = {}  # absolute path -> what read it in its own way (a template, a file Terraform applies)
         self.skipped: list[Skipped] = []
         self.git_source = None  # the revision git generators read (fleet diff sets the base's)
+        self.declared_values: list = []  # config.HelmValuesDeclaration: values files a tool otelstack does not read installs
         self.state: dict[str, Any] = {}  # per-carrier working data of this run, keyed by carrier NAME
 
     # Entry ------------------------------------------------------------------------------------
@@ -58,6 +59,8 @@ class Loader:
             if prepare is not None:
                 self.guard(Location(discovery.root), f"preparing {carrier.NAME}", prepare, self, discovery)
         self.skipped = list(discovery.skipped)
+        for declared in self.declared_values:
+            self.guard(declared.location, f"reading the values declared for {declared.chart}", self._declared_release, declared)
         ordered = sorted(discovery.inputs, key=lambda i: self.carriers[i.carrier].ORDER)
         for item in ordered:
             if item.fs_path in self.generated or item.fs_path in self.claimed:
@@ -187,6 +190,28 @@ class Loader:
                 layers.append(values)
         return layers
 
+    def _declared_release(self, declared) -> None:
+        """A values file the configuration declares (installed by a script or helmfile): a Helm
+        deployment of that chart at that version, located in the file."""
+        values, _, problems = self.read_values_file(declared.path, declared.location)
+        for location, message in problems:
+            self.problem("syntax-yaml", location, message)
+        source: dict[str, Any] = {"repoURL": None, "chart": declared.chart, "targetRevision": declared.version,
+                                  "helm": {"releaseName": declared.release}}
+        file = self.platform.files[self.display(declared.path)]
+        doc = Located({"metadata": {"name": declared.release},
+                       "spec": {"sources": [source], "destination": {"namespace": declared.namespace}}}, file.path)
+        start = Location(file.path, 1)
+        doc.locations.update({(): start, ("spec",): start, ("spec", "sources"): start, ("spec", "sources", 0): start,
+                              ("spec", "sources", 0, "targetRevision"): start, ("spec", "destination"): start})
+        if values is not None:
+            source["helm"]["valuesObject"] = values.data
+            base = ("spec", "sources", 0, "helm", "valuesObject")
+            for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
+                for path, location in table.items():
+                    target[base + path] = location
+        self.add_application(Application(declared.release, doc, "config", file, address=f"helmValues {file.path}", engine="helm"))
+
     def read_values_file(self, path: str, where: Location, relative: str | None = None) -> tuple[Located | None, bool, list]:
         """A values file; `relative`: the path as written, when it is relative to a working directory not known here."""
         text = self.generated.get(path)
@@ -290,7 +315,7 @@ class Loader:
             if item.display in modelled or item.display in with_findings or item.display not in self.platform.files:
                 continue
             del self.platform.files[item.display]
-            self.skip(item.display, "no Kubernetes object, and no application otelstack could follow uses it as Helm values")
+            self.skip(item.display, "no Kubernetes object, and no application otelstack could follow uses it as Helm values (helmValues in .otelstack.yaml can declare its chart)")
 
 
 @lru_cache(maxsize=256)  # asked for every values file of a rendered fleet
