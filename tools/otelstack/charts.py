@@ -140,6 +140,18 @@ class ChartKnowledge:
             found = self._defaults[(key, chart_version)] = self._default(key, chart_version)
         return found
 
+    def required(self, chart_version: str) -> list[tuple[str, str]]:
+        """(key, note) of the values whose default at this chart version fails the install when left
+        as it is (the chart's `fail` in a template): the values must set them."""
+        found = []
+        for key, entries in (self.data.get("defaults") or {}).items():
+            for entry in entries:
+                if versions.in_range(chart_version, entry.get("since"), entry.get("until")) is not False:
+                    if entry.get("value") == "" and str(entry.get("note", "")).startswith("empty: the install fails"):
+                        found.append((key, entry["note"]))
+                    break
+        return found
+
     def _default(self, key: str, chart_version: str) -> Any:
         for entry in self.data.get("defaults", {}).get(key, []):
             if versions.in_range(chart_version, entry.get("since"), entry.get("until")) is not False:

@@ -24,7 +24,7 @@ RULE_MODULES = (
     "argocd_grafana_admin_password",
     # Helm values against the pinned chart version
     "helm_chart_version_unknown", "helm_chart_version_newer", "helm_values_unknown_key", "helm_values_type", "helm_values_ignored", "helm_values_k8s_schema",
-    "beyla_git_tag_version", "beyla_config", "beyla_config_deprecated", "beyla_env_overrides", "operator_cert_manager", "operator_collector_image", "helm_release_unpinned",
+    "beyla_git_tag_version", "beyla_config", "beyla_config_deprecated", "beyla_env_overrides", "operator_cert_manager", "operator_collector_image", "helm_values_required", "helm_release_unpinned",
     # Kubernetes schemas
     "k8s_schema", "k8s_unknown_kind",
     # collector configuration
