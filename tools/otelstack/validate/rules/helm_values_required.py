@@ -38,6 +38,12 @@ def check(ctx: Context):
                 if is_unknown(value) or (value is not None and value != ""):
                     continue
                 yield Problem(app.loc(*source.base, "targetRevision"),
-                              f"application {app.label}: {knowledge.title} chart {version} needs {key} and the values leave it "
-                              f"empty: the install fails ({note.removeprefix('empty: ')})",
-                              f"set {key} in the values")
+                              f"application {app.label}: {knowledge.title} chart {version} needs {key}, which the values leave "
+                              "empty: the chart stops the install",
+                              f"set {key} in the values" + (f" ({detail})" if (detail := _detail(note)) else ""))
+
+
+def _detail(note: str) -> str:
+    """What the data's note adds to "the install fails": `mode` must be one of ..."""
+    rest = note.removeprefix("empty: the install fails").strip()
+    return rest.strip("()") if rest.startswith("(") else ""
