@@ -24,7 +24,7 @@ from otelstack.knowledge import at
 from otelstack.memo import ContentCache, Same
 from otelstack.source import dotted, is_unknown
 
-_DURATION = re.compile(r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$|^0$")
+_DURATION = re.compile(r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^0$")
 _TEMPLATE = re.compile(r"\$\{|\{\{")
 
 
@@ -152,16 +152,16 @@ def env_value_problem(schema: dict, key: str, value: str, version: str) -> str |
     node: Any = schema
     for part in key.split("."):
         node = (node.get("keys") or {}).get(part) if isinstance(node, dict) else None
-    if not isinstance(node, dict) or _TEMPLATE.search(value) or "$(" in value:
-        return None
+    if not isinstance(node, dict) or value == "" or _TEMPLATE.search(value) or "$(" in value:
+        return None  # an empty variable is an unset one (the env parser skips it)
     kind = at(node.get("type"), version) or "any"
-    if kind == "boolean" and value.strip() not in _GO_BOOL:
+    if kind == "boolean" and value not in _GO_BOOL:
         return f"must be a boolean (true or false), got {value!r}"
-    if kind == "integer" and not re.fullmatch(r"[-+]?\d+", value.strip()):
+    if kind == "integer" and not re.fullmatch(r"[-+]?\d+", value):
         return f"must be an integer, got {value!r}"
-    if kind == "number" and not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value.strip()):
+    if kind == "number" and not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value):
         return f"must be a number, got {value!r}"
-    if kind == "duration" and not _DURATION.match(value.strip()):
+    if kind == "duration" and not _DURATION.match(value):
         return f"must be a duration such as 10s or 1m30s, got {value!r}"
     enum = at(node.get("enum"), version)
     if enum and kind == "string" and value not in [str(e) for e in enum]:

@@ -108,8 +108,13 @@ def _helm_values(data: dict, doc, display: str, base: str) -> list[HelmValuesDec
     found = []
     for index, entry in enumerate(entries):
         where = doc.location(("helmValues", index))
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), (str, int, float)) for key in ("file", "chart", "version")):
+        if not isinstance(entry, dict) or not all(key in entry for key in ("file", "chart", "version")):
             raise UsageError(f"helmValues[{index}] in {display} needs file, chart and version", location=where)
+        for key in ("file", "chart", "version", "release", "namespace"):
+            if key in entry and not isinstance(entry[key], str):
+                raise UsageError(f"helmValues[{index}].{key} in {display} must be a string"
+                                 + (" (quote the version: YAML reads 0.110 as a number)" if key == "version" else ""),
+                                 location=doc.location(("helmValues", index, key)))
         extra = set(entry) - {"file", "chart", "version", "release", "namespace"}
         if extra:
             raise UsageError(f"helmValues[{index}] in {display}: unknown key {sorted(extra)[0]!r}", location=where,

@@ -210,7 +210,11 @@ class Loader:
             for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
                 for path, location in table.items():
                     target[base + path] = location
-        self.add_application(Application(declared.release, doc, "config", file, address=f"helmValues {file.path}", engine="helm"))
+        app = Application(declared.release, doc, "config", file, address=f"helmValues {file.path}", engine="helm")
+        self.add_application(app)
+        if values is None:
+            for app_source in app.sources:
+                app_source.values_unknown = True  # the file could not be read as values: nothing concluded from it
 
     def read_values_file(self, path: str, where: Location, relative: str | None = None) -> tuple[Located | None, bool, list]:
         """A values file; `relative`: the path as written, when it is relative to a working directory not known here."""

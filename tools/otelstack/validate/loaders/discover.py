@@ -155,6 +155,9 @@ def _beside_kustomization(path: str, carriers) -> list[str]:
     return [os.path.join(directory, name) for name in names if os.path.isfile(os.path.join(directory, name))][:1]
 
 
+CHART_PARTS = ("templates", "charts", "crds")  # folders of a chart that are nothing on their own
+
+
 def _enclosing_chart(directory: str, carriers) -> str | None:
     """A folder inside a Helm chart (its `templates/`) stands for the chart: its templates are
     nothing until the chart renders them."""
@@ -165,7 +168,11 @@ def _enclosing_chart(directory: str, carriers) -> str | None:
             return None  # the chart itself
     except OSError:
         return None
-    return enclosing_claim(os.path.join(absolute, "."), helm)
+    chart = enclosing_claim(os.path.join(absolute, "."), helm)
+    if chart is None:
+        return None
+    inside = os.path.relpath(absolute, chart).split(os.sep)[0]
+    return chart if inside in CHART_PARTS else None
 
 
 def enclosing_claim(path: str, carriers) -> str | None:

@@ -65,6 +65,8 @@ def read_release(loader, obj: KubeObject) -> None:
                 target[VALUES_PATH + path] = location
     app = Application(name=name, doc=doc, origin="yaml", file=obj.file, address=f"HelmRelease/{name}", engine="helm", obj=obj)
     loader.add_application(app)
-    if raw.get(("spec", "valuesFrom")):
+    if values is not None and not isinstance(values, dict):
+        loader.problem("syntax-yaml", raw.location(("spec", "values")), "HelmRelease spec.values must be a mapping (Flux refuses it)")
+    if raw.get(("spec", "valuesFrom")) or values is not None and not isinstance(values, dict):
         for app_source in app.sources:
             app_source.values_unknown = True  # ConfigMaps and Secrets merged in by Flux: partly unknown

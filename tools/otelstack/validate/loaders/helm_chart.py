@@ -90,6 +90,8 @@ def _templates(folder: str) -> dict[str, str]:
 
 # Vendored and umbrella charts ------------------------------------------------------------------
 
+DEPLOYER_VALUES = ("valueFiles", "values", "valuesObject", "parameters", "fileParameters")
+
 
 def _known_charts(loader: Loader, item: Input, chart: Located) -> list[str]:
     """The charts otelstack knows that this folder carries: a copy of one, or dependencies on them."""
@@ -150,11 +152,15 @@ def _add_chart_deployment(loader: Loader, item: Input, chart: Located, values_do
     file: SourceFile = loader.platform.files[chart.file]
     if values is not None:
         source.setdefault("helm", {})["valuesObject"] = values.data
-        for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
+        for table, into in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
             for path, location in table.items():
-                target[base + ("helm", "valuesObject") + path] = location
+                into[base + ("helm", "valuesObject") + path] = location
         file = loader.platform.files[values.file]
-    loader.add_application(Application(name, doc, "helm-chart", file, address=f"chart {item.display}", engine="helm"))
+    app = Application(name, doc, "helm-chart", file, address=f"chart {item.display}", engine="helm")
+    loader.add_application(app)
+    if target is not None and any(target.app.get(*target.source.base, "helm", given) for given in DEPLOYER_VALUES):
+        for app_source in app.sources:
+            app_source.values_unknown = True  # the installing application's own values come on top: not merged here
 
 
 # App-of-apps charts ------------------------------------------------------------------------------

@@ -46,9 +46,12 @@ PLACEHOLDER = re.compile(r"\$\{[^}\n]*\}|%\{[^}\n]*\}|\{\{.*?\}\}|\{%.*?%\}", re
 def template_placeholder(text: str, problems) -> str | None:
     """When every parse problem of a file sits on (or just after) a line with a placeholder, the file
     is a template, not broken YAML: the placeholder that shows it, else None. A Go/Helm action or a
-    Jinja block may span lines: each of its lines counts."""
+    Jinja block that opens its line may span lines: each of its lines counts."""
     placeholders: dict[int, str] = {}  # line -> the first placeholder on it
     for match in PLACEHOLDER.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "\n" in match.group(0) and text[line_start:match.start()].strip():
+            continue  # an action spanning lines opens its own line; a stray `{{` in a value does not make a template
         first = text.count("\n", 0, match.start()) + 1
         for line in range(first, first + match.group(0).count("\n") + 1):
             placeholders.setdefault(line, " ".join(match.group(0).split()))

@@ -181,16 +181,20 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
         discovery.inputs = [item for item in discovery.inputs if item.fs_path not in chart_homes]
 
 
-_OBJECT = re.compile(r"^apiVersion:.*^kind:|^kind:.*^apiVersion:", re.M | re.S)
+_OBJECT = re.compile(r"^apiVersion:.*^kind:|^kind:.*^apiVersion:", re.M | re.S)  # YAML at the top level
+_JSON_OBJECT = re.compile(r'"apiVersion"\s*:.*"kind"\s*:|"kind"\s*:.*"apiVersion"\s*:', re.S)
+_ARGO_CD = re.compile(r"""^\s*"?apiVersion"?\s*:\s*"?argoproj\.io/|"apiVersion"\s*:\s*"argoproj\.io/""", re.M)
 
 
 def _holds_objects(path: str) -> bool:
-    """A Kubernetes manifest (not a values file an application reads from the folder)."""
+    """Kubernetes manifests (not a values file an application reads from the folder), other than Argo
+    CD's: an Application beside a kustomization is often the one applied by hand to bootstrap it."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(_OBJECT.search(handle.read()))
+            text = handle.read()
     except OSError:
         return False
+    return bool(_OBJECT.search(text) or _JSON_OBJECT.search(text)) and not _ARGO_CD.search(text)
 
 
 @dataclass

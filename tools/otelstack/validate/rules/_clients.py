@@ -200,7 +200,8 @@ def resolve(ctx: Context, client: Client) -> Resolution:
                      and service in c.service_names().values()), None)
     if unplaced is not None:
         return Resolution(target, None, None, None, True, service, namespace, "namespace-unknown", unplaced)
-    if (service, namespace) in _plain_services(ctx):
+    plain = _plain_services(ctx)
+    if (service, namespace) in plain or (service, None) in plain:  # (a Service without namespace: applied where its deployer says)
         return Resolution(target, None, None, None, True, service, namespace, "unmodelled")
     # A mistake about a collector of this tree: its namespace, its very Service name in another
     # namespace, or a name and a namespace close to its own. A merely similar name in another (or
@@ -215,8 +216,8 @@ def _plain_services(ctx: Context) -> set[tuple[str, str]]:
     """(name, namespace) of the Service objects written in the tree."""
     found = ctx._cache.get("plain-services")
     if found is None:
-        found = ctx._cache["plain-services"] = {(o.name, o.namespace) for o in ctx.platform.objects
-                                                if o.kind == "Service" and o.api_version == "v1"}
+        found = ctx._cache["plain-services"] = {(o.name, o.namespace if isinstance(o.namespace, str) else None)
+                                                for o in ctx.platform.objects if o.kind == "Service" and o.api_version == "v1"}
     return found
 
 

@@ -99,17 +99,19 @@ class Context:
         if not isinstance(source.path, str):
             return False
         folder = self.platform.repo_path(source.path)
-        templates = os.path.join(folder, "templates")
-        if any(files for _, _, files in os.walk(templates)):
-            return False
-        try:
-            with open(os.path.join(folder, "Chart.yaml"), encoding="utf-8") as handle:
-                chart = yaml.safe_load(handle)
-        except (OSError, yaml.YAMLError):
-            return False
-        dependencies = chart.get("dependencies") if isinstance(chart, dict) else None
-        names = {known.name for known in charts.all_charts()}
-        return bool(dependencies) and all(isinstance(d, dict) and d.get("name") in names for d in dependencies)
+        answers = self._cache.setdefault("known-charts-only", {})  # a fleet asks once per application
+        if folder not in answers:
+            answers[folder] = False
+            if not any(files for _, _, files in os.walk(os.path.join(folder, "templates"))):
+                try:
+                    with open(os.path.join(folder, "Chart.yaml"), encoding="utf-8") as handle:
+                        chart = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                except (OSError, yaml.YAMLError):
+                    chart = None
+                dependencies = chart.get("dependencies") if isinstance(chart, dict) else None
+                names = {known.name for known in charts.all_charts()}
+                answers[folder] = bool(dependencies) and all(isinstance(d, dict) and d.get("name") in names for d in dependencies)
+        return answers[folder]
 
     def _library_note(self, near: str | None = None) -> str:
         """A Terraform module of the tree that its callers (not in the tree) complete: the one holding
@@ -159,8 +161,11 @@ class Context:
         unseen = self.unseen_content()
         applied = self.platform.unseen_applied
         if not unseen and applied:
+            # what names the thing asked about, else an add-on module (they install cluster-wide things)
+            first = next((item for item in applied if about and about in item), None) or \
+                next((item for item in applied if "module." in item), applied[0])
             more = f" (and {len(applied) - 1} more)" if len(applied) > 1 else ""
-            return f"{applied[0]}{more}: what Terraform applies there is not visible here"
+            return f"{first}{more}: what Terraform applies there is not visible here"
         if not unseen:
             return self._library_note(near)
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])

@@ -58,7 +58,7 @@ def check(ctx: Context):
                 yield Problem(app.key_loc(*source.base),
                               f"application {app.label}: no {source.knowledge.title} chart version is given (the newest is "
                               "installed at apply time): its values are not checked against a chart version",
-                              "pin the chart version (version = \"...\")")
+                              "pin the chart version")
             if source.knowledge is not None and source.values_unknown and source.values is None and not unversioned:
                 given = next((v for key in ("values", "valuesObject", "valueFiles") if is_unknown(v := app.get(*source.base, "helm", key))), None)
                 shown = f" ({given.expression})" if given is not None else ""

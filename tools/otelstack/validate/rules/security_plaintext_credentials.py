@@ -36,13 +36,16 @@ REFERENCE = re.compile(r"^\$\{(env:)?[A-Za-z_][A-Za-z0-9_]*\}$")
 ABOUT_A_CREDENTIAL = re.compile(r"(^(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|IGNORE)_|_(FILE|PATH|DIR|NAME|REF|TTL|TIMEOUT|EXPIRY|"
                                 r"EXPIRATION|LENGTH|SIZE|ENABLED|DISABLED|REQUIRED|TYPE|MODE|URL|URI|ENDPOINT|HEADER|LIFETIME|DURATION)$)",
                                 re.IGNORECASE)
-# Values no credential is: a flag, a number, an absolute path.
-NOT_A_CREDENTIAL = re.compile(r"^(true|false|yes|no|on|off|y|n|enabled|disabled|none|null|\d+[smhd]?|/\S*)$", re.IGNORECASE)
+# Values no credential is: a flag, an absolute path, SOPS ciphertext.
+NOT_A_CREDENTIAL = re.compile(r"^(true|false|yes|no|on|off|y|n|enabled|disabled|none|null|/\S*|ENC\[[A-Z0-9_]+,data:.*\])$", re.IGNORECASE)
+SOPS_CIPHERTEXT = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 
 
 def _secret_literal(name: str, value) -> bool:
     if not isinstance(value, str) or not value.strip() or is_unknown(value) or REFERENCE.match(value.strip()):
         return False
+    if SOPS_CIPHERTEXT.match(value.strip()):
+        return False  # encrypted with SOPS: decrypted only where it is applied
     if HEADER_VAR.match(name):
         return bool(SECRET_HEADER.search(value))
     return bool(SECRET_NAME.search(name)) and not ABOUT_A_CREDENTIAL.search(name) and not NOT_A_CREDENTIAL.match(value.strip())
@@ -71,7 +74,8 @@ def check(ctx: Context):
             if not isinstance(headers, dict):
                 continue
             for header, value in headers.items():
-                if isinstance(value, str) and SECRET_HEADER.search(str(header)) and not REFERENCE.match(value.strip()) and "${" not in value:
+                if isinstance(value, str) and SECRET_HEADER.search(str(header)) and not REFERENCE.match(value.strip()) and "${" not in value \
+                        and not SOPS_CIPHERTEXT.match(value.strip()):
                     yield Problem(config.location(("exporters", name, "headers", header)),
                                   f"collector {collector.label}: exporter {name} sends header {header} with a literal credential",
                                   "use ${env:VAR} and set VAR from a Secret in the collector's spec.env (valueFrom.secretKeyRef)")

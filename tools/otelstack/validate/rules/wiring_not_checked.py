@@ -33,8 +33,8 @@ def check(ctx: Context):
                           "validate the tree that deploys it together with this one to check the wiring")
         elif resolution.status == "unmodelled":
             yield Problem(client.location,
-                          f"{client.what}: Service {resolution.service}.{resolution.namespace} is in the tree, but in front of "
-                          "no collector otelstack models (an OpenTelemetryCollector, the collector chart): not checked",
+                          f"{client.what}: Service {resolution.service}.{resolution.namespace} is written in the tree; otelstack "
+                          "models the Services the operator and the collector chart create, not this one: not checked",
                           "otelstack checks the wiring to OpenTelemetryCollector resources and opentelemetry-collector chart releases")
         elif resolution.status == "namespace-unknown":
             yield Problem(client.location,

@@ -1,0 +1,109 @@
+"""Shapes from the second field round and its review: each was a false finding, a silent pass or a
+wrong message before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from helpers import run_cli
+from otelstack.validate import Options, validate
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "remote", "add", "origin", "https://github.com/acme-example/platform.git"], check=True)
+    return root
+
+
+UMBRELLA_APP = """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: otel-prod, namespace: argocd}
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/acme-example/platform.git
+    targetRevision: v1.2.0
+    path: charts/otel
+    helm: {valueFiles: [values-prod.yaml]}
+  destination: {server: https://kubernetes.default.svc, namespace: observability}
+  syncPolicy: {syncOptions: [CreateNamespace=true]}
+"""
+
+
+def test_an_umbrella_whose_installing_application_brings_values_is_not_judged_on_its_own_values(tmp_path: Path):
+    root = _tree(tmp_path, {
+        "apps/otel.yaml": UMBRELLA_APP,
+        "charts/otel/Chart.yaml": "apiVersion: v2\nname: otel\nversion: 1.0.0\ndependencies:\n"
+                                  "  - {name: opentelemetry-collector, repository: https://open-telemetry.github.io/opentelemetry-helm-charts, version: 0.110.0}\n",
+        "charts/otel/values.yaml": "opentelemetry-collector: {}\n",
+        "charts/otel/values-prod.yaml": "opentelemetry-collector:\n  mode: deployment\n  image: {repository: otel/opentelemetry-collector-k8s}\n",
+    })
+    assert [f for f in validate([str(root)]).findings if f.rule == "helm-values-required"] == []
+    (root / "apps/otel.yaml").write_text(UMBRELLA_APP.replace("    helm: {valueFiles: [values-prod.yaml]}\n", ""))
+    required = [f.message.split(": ", 1)[1] for f in validate([str(root)]).findings if f.rule == "helm-values-required"]
+    assert sorted(required) == ["OpenTelemetry Collector chart 0.110.0 needs image.repository, which the values leave empty: the chart stops the install",
+                                "OpenTelemetry Collector chart 0.110.0 needs mode, which the values leave empty: the chart stops the install"]
+
+
+def test_an_argo_cd_application_beside_a_kustomization_is_still_read(tmp_path: Path):
+    """A bootstrap Application is applied by hand from the folder its kustomization lives in."""
+    root = _tree(tmp_path, {
+        "argocd/kustomization.yaml": "resources: [namespace.yaml]\n",
+        "argocd/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: platform}\n",
+        "argocd/root-app.yaml": UMBRELLA_APP.replace("otel-prod", "root").replace("path: charts/otel", "path: apps"),
+        "argocd/fragment.json": '{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}, "spec": {"replicas": 2}}\n',
+        "apps/.keep": "",
+    })
+    report = validate([str(root)])
+    assert "argocd/root-app.yaml" in report.files
+    assert {s.file: s.reason for s in report.skipped}["argocd/fragment.json"].startswith("beside argocd/kustomization.yaml")
+
+
+def test_a_stray_brace_pair_in_values_does_not_hide_a_syntax_error(tmp_path: Path):
+    root = _tree(tmp_path, {"broken.yaml": 'msg: "{{ unterminated\nx: [1, 2\ny: z\nother: "}}"\n'})
+    assert [f.rule for f in validate([str(root)]).findings] == ["syntax-yaml"]
+
+
+def test_a_folder_of_a_chart_stands_for_it_only_when_it_is_a_part_of_the_chart(tmp_path: Path):
+    root = _tree(tmp_path, {"Chart.yaml": "apiVersion: v2\nname: site\nversion: 0.1.0\n",
+                            "deploy/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: site}\n"})
+    assert validate([str(root / "deploy")]).files == ["namespace.yaml"]
+
+
+def test_flux_values_that_are_not_a_mapping_are_one_finding_and_nothing_concluded(tmp_path: Path):
+    release = ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: gw, namespace: obs}\nspec:\n"
+               "  chart:\n    spec: {chart: opentelemetry-collector, version: 0.110.0, sourceRef: {kind: HelmRepository, name: otel}}\n"
+               "  values: [mode, deployment]\n")
+    root = _tree(tmp_path, {"gw.yaml": release})
+    findings = [(f.rule, f.line) for f in validate([str(root)]).findings if f.severity.value != "info"]
+    assert findings == [("syntax-yaml", 7)]
+
+
+def test_helm_values_declarations_must_be_strings(tmp_path: Path):
+    (tmp_path / "values.yaml").write_text("mode: deployment\n")
+    (tmp_path / ".otelstack.yaml").write_text("helmValues:\n  - {file: values.yaml, chart: opentelemetry-collector, version: 0.110}\n")
+    result = run_cli(["validate", str(tmp_path)])
+    assert result.code == 2 and "helmValues[0].version" in result.err and "quote the version" in result.err
+    (tmp_path / ".otelstack.yaml").write_text("helmValues:\n  - {file: values.yaml, chart: opentelemetry-collector, version: '0.110.0'}\n")
+    (tmp_path / "values.yaml").write_text("- not\n- a mapping\n")
+    payload = json.loads(run_cli(["validate", str(tmp_path), "--format", "json"]).out)
+    assert [f["rule"] for f in payload["findings"] if f["severity"] == "error"] == ["syntax-yaml"]
+
+
+def test_a_service_without_namespace_in_front_of_a_hand_written_collector_is_not_a_wiring_error(tmp_path: Path):
+    root = _tree(tmp_path, {
+        "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: tempo}\nspec:\n  selector: {app: tempo}\n  ports: [{port: 4317}]\n",
+        "collector.yaml": "apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata: {name: main, namespace: obs}\n"
+                          "spec:\n  image: otel/opentelemetry-collector-k8s:0.113.0\n  config:\n"
+                          "    receivers: {otlp: {protocols: {grpc: {endpoint: 0.0.0.0:4317}}}}\n"
+                          "    exporters: {otlp: {endpoint: tempo.obs.svc.cluster.local:4317, tls: {insecure: true}}}\n"
+                          "    service: {pipelines: {traces: {receivers: [otlp], exporters: [otlp]}}}\n",
+    })
+    report = validate([str(root)], Options(only={"wiring-endpoint"}))
+    assert [f for f in report.findings if f.severity.value == "error"] == []
