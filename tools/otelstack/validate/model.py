@@ -246,6 +246,21 @@ class ChartCollector(Collector):
 
 
 @dataclass(eq=False)
+class WorkloadCollector(Collector):
+    """A collector run as a hand-written Deployment/DaemonSet/StatefulSet (validate.workload_collectors):
+    `config` the file its `--config` names, from the ConfigMap mounted there; `obj` a view of the
+    workload as a collector resource. The Services in front of it are the tree's own, not modelled."""
+
+    workload: KubeObject | None = None
+
+    image_field = "the container's image"
+    operator_chooses_image = False
+
+    def service_names(self) -> dict[str, str]:
+        return {}
+
+
+@dataclass(eq=False)
 class TerraformResource(DocumentView):
     """A `resource "<type>" "<name>"` block as written (attributes as keys, blocks as lists)."""
 

@@ -17,6 +17,8 @@ from otelstack.errors import OtelstackError
 from otelstack.source import Located, Location, shown
 from otelstack.validate.finding import Problem
 from otelstack.validate.chart_collectors import chart_collectors
+from otelstack.validate.mounts import config_maps_of
+from otelstack.validate.workload_collectors import workload_collectors
 from otelstack.validate.loaders.discover import Discovery, Input, Skipped, display_name
 from otelstack.validate.model import (
     Application,
@@ -278,6 +280,9 @@ class Loader:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 config = self.guard(obj.doc.location(), "reading the collector configuration", self._collector_config, obj)
                 platform.collectors.append(Collector(obj, config))
+        # collectors run as hand-written workloads, with the configuration their --config names
+        platform.collectors += self.guard(Location(platform.root), "reading collector workloads", workload_collectors,
+                                          platform.objects, config_maps_of(platform.objects)) or []
         for app in platform.applications:  # releases of the opentelemetry-collector chart are collectors too
             if any(source.knowledge is not None and source.knowledge.name == "opentelemetry-collector" for source in app.sources):
                 platform.collectors += self.guard(app.loc(), f"reading the collector chart of {shown(app.label)}", chart_collectors, app) or []

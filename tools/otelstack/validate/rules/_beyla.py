@@ -5,13 +5,13 @@ the ConfigMap its container mounts at BEYLA_CONFIG_PATH), whether it runs privil
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from otelstack.source import Located, Location, Unknown, is_unknown, shown
 from otelstack.validate.model import Application, AppSource, KubeObject
+from otelstack.validate.mounts import config_maps_of, mounted_config as _mounted_config
 from otelstack.validate.rules.base import Context, chart_version
 
 WORKLOAD_KINDS = {"DaemonSet", "Deployment", "StatefulSet", "Pod"}
@@ -108,7 +108,7 @@ def _release(beyla: Beyla, version: str, how: str) -> None:
 
 
 def _workloads(ctx: Context) -> Iterator[Beyla]:
-    config_maps = {(obj.namespace, obj.name): obj for obj in ctx.platform.objects if obj.kind == "ConfigMap"}
+    config_maps = config_maps_of(ctx.platform.objects)
     for obj in ctx.platform.objects:
         if obj.kind not in WORKLOAD_KINDS:
             continue
@@ -158,38 +158,3 @@ def _config_path(container: dict, env: dict) -> Any:
             if arg.startswith(flag + "="):
                 return arg.split("=", 1)[1]
     return None
-
-
-def _mounted_config(obj: KubeObject, pod: tuple, container: dict, path: str, config_maps) -> tuple[Located | None, bool]:
-    """The ConfigMap key a container reads at `path`, through its volume mounts: (config, unknown)."""
-    volumes = {v.get("name"): v for v in (obj.doc.get(pod + ("volumes",)) or []) if isinstance(v, dict)}
-    for mount in container.get("volumeMounts") or []:
-        if not isinstance(mount, dict) or not isinstance(mount.get("mountPath"), str):
-            continue
-        mount_path = mount["mountPath"].rstrip("/")
-        if isinstance(mount.get("subPath"), str) and path == mount_path:
-            relative = mount["subPath"]
-        elif path.startswith(mount_path + "/"):
-            relative = path[len(mount_path) + 1:]
-        else:
-            continue
-        volume = volumes.get(mount.get("name")) or {}
-        config_map = volume.get("configMap") if isinstance(volume.get("configMap"), dict) else None
-        if config_map is None:
-            return None, True  # a Secret, a hostPath, a projected volume: not in the tree
-        key = posixpath.normpath(relative)
-        for item in config_map.get("items") or []:
-            if isinstance(item, dict) and item.get("path") == key:
-                key = item.get("key")
-        # a ConfigMap written without a namespace is applied beside the workload (kubectl apply -n)
-        holder = config_maps.get((obj.namespace, config_map.get("name"))) or config_maps.get((None, config_map.get("name")))
-        if holder is None or not isinstance(holder.doc.get(("data", key)), str):
-            return None, True
-        from otelstack.validate.model import load_embedded
-
-        # a key kustomize made from a file is read in that file; one written inline, at its lines
-        loaded = load_embedded(holder.doc.get(("data", key)), holder.file, holder.doc.location(("data", key)))
-        if loaded.documents and isinstance(loaded.documents[0].data, dict):
-            return loaded.documents[0], False
-        return None, True
-    return None, True

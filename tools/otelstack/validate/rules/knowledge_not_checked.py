@@ -120,26 +120,29 @@ def _listing(items: list[str], shown: int = 4) -> str:
     return ", ".join(items) if len(items) <= shown else f"{', '.join(items[:shown - 1])} and {len(items) - shown + 1} more"
 
 
-WORKLOADS = ("Deployment", "DaemonSet", "StatefulSet")
-
-
 def _collector_workloads(ctx: Context):
-    """A collector run as a workload written by hand (not an OpenTelemetryCollector, not the chart):
-    its configuration is its own file, not checked."""
-    from otelstack.knowledge.collector import components
-    from otelstack.validate.rules._knowledge import _split
+    """A collector run as a hand-written workload whose configuration otelstack could not read: said not
+    checked, with why (one it could read is a collector like any other)."""
+    from otelstack.validate.model import WorkloadCollector
+    from otelstack.validate.workload_collectors import WORKLOADS, config_path, is_collector_image
 
-    data = components()
+    modelled = {(id(c.workload), c.obj.doc.location(("spec", "image"))) for c in ctx.platform.collectors if isinstance(c, WorkloadCollector)}
     for obj in ctx.platform.objects:
         if obj.kind not in WORKLOADS or obj.deployers and any(d.engine == "helm" for d in obj.deployers):
             continue
-        containers = obj.doc.get(("spec", "template", "spec", "containers"))
+        pod = ("spec", "template", "spec")
+        containers = obj.doc.get(pod + ("containers",))
         for index, container in enumerate(containers if isinstance(containers, list) else []):
-            image = container.get("image") if isinstance(container, dict) else None
-            if not isinstance(image, str) or not data.distribution_of(_split(image)[0]):
+            if not isinstance(container, dict) or not is_collector_image(container.get("image")):
                 continue
-            yield Problem(obj.doc.location(("spec", "template", "spec", "containers", index, "image")),
-                          f"{obj.kind} {obj.name}: runs the OpenTelemetry Collector ({image}) with a configuration of its own: "
-                          "otelstack checks the configuration of OpenTelemetryCollector resources and opentelemetry-collector chart "
-                          "releases, not of a hand-written workload: not checked",
-                          "deploy it as an OpenTelemetryCollector or with the opentelemetry-collector chart to have it checked")
+            where = obj.doc.location(pod + ("containers", index, "image"))
+            if (id(obj), where) in modelled:
+                continue
+            path = config_path(container)
+            if path is None:
+                why = "its --config names no single file of the pod (a default, several files, or an env:/http: source)"
+            else:
+                why = f"{path} is not read from a ConfigMap of the tree (a Secret, another volume, or a ConfigMap made elsewhere)"
+            yield Problem(where, f"{obj.kind} {obj.name}: runs the OpenTelemetry Collector ({container.get('image')}); its configuration is "
+                                 f"not checked: {why}",
+                          "mount the configuration from a ConfigMap in the tree, or deploy the collector as an OpenTelemetryCollector")
