@@ -26,6 +26,7 @@ class BeylaConfig:
     def __init__(self, releases: dict) -> None:
         self.versions: list[str] = [str(v) for v in releases["versions"]]
         self._env: dict[str, Mapping[str, str]] = {}  # per release: a fleet asks once per Beyla it deploys
+        self._by_env: dict[str, Mapping[str, str]] = {}
 
     @cached_property
     def _data(self) -> dict:
@@ -54,7 +55,15 @@ class BeylaConfig:
         return found
 
     def key_of_env(self, name: str, beyla_version: str) -> str | None:
-        return next((key for key, env in self.env_of(beyla_version).items() if env == name), None)
+        return self.keys_by_env(beyla_version).get(name)
+
+    def keys_by_env(self, beyla_version: str) -> Mapping[str, str]:
+        """{environment variable: dotted key} for one Beyla release (read-only: it is shared)."""
+        version = _normal(beyla_version)
+        found = self._by_env.get(version)
+        if found is None:
+            found = self._by_env[version] = MappingProxyType({env: key for key, env in self.env_of(version).items()})
+        return found
 
 
 def _normal(version: str) -> str:

@@ -35,7 +35,7 @@ def check(ctx: Context):
             continue
         if beyla.config is not None:
             yield from check_config(beyla.config, beyla.version, ())
-        keys = {env: key for key, env in knowledge().env_of(beyla.version).items()}
+        keys = knowledge().keys_by_env(beyla.version)
         names = set(keys) | GENERAL_ENV
         for name, (value, location) in beyla.env.items():
             if name.startswith("BEYLA_") and name not in names:
