@@ -383,7 +383,7 @@ def test_a_manifest_beside_a_kustomization_that_does_not_use_it_is_listed_not_ch
     report = validate([str(root)])
     assert findings(report) == []
     assert skipped(report)["app/draft.yaml"] == ("beside app/kustomization.yaml, which does not use it: "
-                                                 "Argo CD renders the kustomization in that folder, never this file")
+                                                 "Argo CD and Flux render the kustomization in that folder, never this file")
     assert "app/main.tf" in report.files, "Terraform beside a kustomization is terraform's, not Argo CD's"
     assert "app/values.yaml" not in skipped(report) or "kustomization" not in skipped(report)["app/values.yaml"]
 

@@ -107,3 +107,37 @@ def test_a_service_without_namespace_in_front_of_a_hand_written_collector_is_not
     })
     report = validate([str(root)], Options(only={"wiring-endpoint"}))
     assert [f for f in report.findings if f.severity.value == "error"] == []
+
+
+FLUX_VALUES_FROM = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: gateway-values, namespace: observability}
+data:
+  values.yaml: |
+    mode: deployment
+    config:
+      service:
+        pipelines:
+          traces: {receivers: [otlp], exporters: [debug, otlp/vendor]}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: gateway, namespace: observability}
+spec:
+  interval: 30m
+  chart:
+    spec: {chart: opentelemetry-collector, version: 0.110.0, sourceRef: {kind: HelmRepository, name: open-telemetry}}
+  valuesFrom:
+    - {kind: ConfigMap, name: gateway-values}
+  values:
+    image: {repository: otel/opentelemetry-collector-k8s}
+"""
+
+
+def test_flux_values_from_a_configmap_of_the_tree_are_merged_under_the_inline_values(tmp_path: Path):
+    """Seen in Flux repos (angelokurtis/kubernetes-ops): the chart's values live in a ConfigMap the HelmRelease names."""
+    root = _tree(tmp_path, {"gateway.yaml": FLUX_VALUES_FROM})
+    errors = [(f.rule, f.line) for f in validate([str(root)]).findings if f.severity.value == "error"]
+    assert errors == [("collector-undefined-component", 10)], "the ConfigMap's pipeline, with the inline image on top"
+    (root / "gateway.yaml").write_text(FLUX_VALUES_FROM.replace("{kind: ConfigMap, name: gateway-values}", "{kind: Secret, name: gateway-values}"))
+    assert [f for f in validate([str(root)]).findings if f.severity.value == "error"] == [], "a Secret's values are not in the tree"

@@ -276,6 +276,9 @@ class Loader:
                 by_dir.setdefault(obj.folder or os.path.dirname(obj.file.fs_path), []).append(obj)
         for app in platform.applications:
             self.guard(app.loc(), f"linking application {shown(app.label)}", self._link_app, app, by_dir)
+        from otelstack.validate.loaders import flux
+
+        self.guard(Location(platform.root), "reading the values Flux HelmReleases take from ConfigMaps", flux.resolve_values_from, self)
         for obj in platform.objects:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 config = self.guard(obj.doc.location(), "reading the collector configuration", self._collector_config, obj)

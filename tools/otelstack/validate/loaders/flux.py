@@ -5,8 +5,9 @@ spec.sources[0] is the chart (`spec.chart.spec.chart`, its `version` as targetRe
 repository behind `sourceRef` is another object, so the chart is known by its name), the release
 name Flux gives it (`spec.releaseName`, else `[<targetNamespace>-]<name>`), the destination
 namespace (`spec.targetNamespace`, else the object's namespace) and `spec.install.createNamespace`.
-`spec.values` are the values, located where they are written; `valuesFrom` (ConfigMaps, Secrets)
-leaves them partly unknown. A release by `spec.chartRef` (an OCIRepository or HelmChart object)
+`spec.values` are the values, located where they are written; `valuesFrom` ConfigMaps of the tree
+are merged under them as Flux does (a Secret, a `targetPath` or a ConfigMap made elsewhere leaves
+them partly unknown). A release by `spec.chartRef` (an OCIRepository or HelmChart object)
 names no chart here: not read as a chart deployment.
 """
 
@@ -69,4 +70,48 @@ def read_release(loader, obj: KubeObject) -> None:
         loader.problem("syntax-yaml", raw.location(("spec", "values")), "HelmRelease spec.values must be a mapping (Flux refuses it)")
     if raw.get(("spec", "valuesFrom")) or values is not None and not isinstance(values, dict):
         for app_source in app.sources:
-            app_source.values_unknown = True  # ConfigMaps and Secrets merged in by Flux: partly unknown
+            app_source.values_unknown = True  # ConfigMaps and Secrets merged in by Flux: partly unknown, unless read later
+    values_from = raw.get(("spec", "valuesFrom"))
+    if isinstance(values_from, list) and values_from and (values is None or isinstance(values, dict)):
+        # resolved once every object of the tree is read (the ConfigMaps may come later, or from kustomize)
+        loader.state.setdefault(STATE, []).append((app, obj.namespace, values_from,
+                                                   raw.sub(("spec", "values")) if isinstance(values, dict) else None))
+
+
+STATE = "flux-values-from"
+
+
+def resolve_values_from(loader) -> None:
+    """Flux merges each valuesFrom item in order, then spec.values on top. When every item is a
+    ConfigMap of the tree (its key read as YAML at its lines), the values are known; a Secret, a
+    targetPath or a ConfigMap made elsewhere leaves them partly unknown."""
+    from otelstack.validate.loaders.core import layer
+    from otelstack.validate.model import load_embedded
+
+    pending = loader.state.pop(STATE, [])
+    if not pending:
+        return
+    config_maps = {(o.namespace, o.name): o for o in loader.platform.objects if o.kind == "ConfigMap"}
+    for app, namespace, values_from, inline in pending:
+        layers = []
+        for item in values_from:
+            if not isinstance(item, dict) or item.get("kind") != "ConfigMap" or item.get("targetPath") is not None:
+                break
+            holder = config_maps.get((namespace, item.get("name"))) or config_maps.get((None, item.get("name")))
+            key = item.get("valuesKey") or "values.yaml"
+            text = holder.doc.get(("data", key)) if holder is not None else None
+            if not isinstance(text, str):
+                if item.get("optional") is True and holder is None:
+                    continue  # Flux skips an optional source that is missing
+                break
+            loaded = load_embedded(text, holder.file, holder.doc.location(("data", key)))
+            if not loaded.documents or not isinstance(loaded.documents[0].data, dict):
+                break
+            layers.append(loaded.documents[0])
+        else:
+            if inline is not None:
+                layers.append(inline)
+            merged = layer(layers)
+            for source in app.sources:
+                source.values = merged
+                source.values_unknown = False

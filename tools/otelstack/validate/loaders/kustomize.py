@@ -171,7 +171,7 @@ def prepare(loader: Loader, discovery: Discovery) -> None:
         if item.carrier == "kubernetes" and kustomization is not None and not kustomization.problem and _holds_objects(item.fs_path):
             beside.append(item)
             discovery.skipped.append(Skipped(item.display, f"beside {loader.display(kustomization.file)}, which does not use it: "
-                                                           "Argo CD renders the kustomization in that folder, never this file"))
+                                                           "Argo CD and Flux render the kustomization in that folder, never this file"))
     discovery.inputs = [item for item in discovery.inputs if item not in beside]
     # files no carrier reads alone (a generator's .properties) are read through the kustomization
     consumed_displays = {loader.display(path) for path in consumed}
