@@ -141,3 +141,62 @@ def test_flux_values_from_a_configmap_of_the_tree_are_merged_under_the_inline_va
     assert errors == [("collector-undefined-component", 10)], "the ConfigMap's pipeline, with the inline image on top"
     (root / "gateway.yaml").write_text(FLUX_VALUES_FROM.replace("{kind: ConfigMap, name: gateway-values}", "{kind: Secret, name: gateway-values}"))
     assert [f for f in validate([str(root)]).findings if f.severity.value == "error"] == [], "a Secret's values are not in the tree"
+
+
+CHART_REF = """apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: {name: operator, namespace: flux-system}
+spec:
+  url: oci://ghcr.io/open-telemetry/opentelemetry-helm-charts/opentelemetry-operator
+  ref: {tag: 0.122.0}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: operator, namespace: flux-system}
+spec:
+  targetNamespace: opentelemetry-operator-system
+  chartRef: {kind: OCIRepository, name: operator}
+  values:
+    admissionWebhooks: {certManager: {enabled: false}, autoGenerateCert: {enabled: true}}
+    manager:
+      autoInstrumentation:
+        autoInstrumentationImage: {java: {repository: ghcr.io/example/java}}
+"""
+
+
+def test_a_flux_release_by_chart_ref_reads_the_chart_and_version_of_its_oci_repository(tmp_path: Path):
+    """Seen in Flux home-ops repos (M0NsTeRRR/homelabv3-infra, perryhuynh/homelab): chartRef to an OCIRepository
+    was not read, so a values key the operator chart does not have (its schema refuses it) passed."""
+    root = _tree(tmp_path, {"operator.yaml": CHART_REF})
+    errors = [(f.rule, f.line) for f in validate([str(root)]).findings if f.severity.value == "error"]
+    assert errors == [("helm-values-unknown-key", 18)]
+    (root / "operator.yaml").write_text(CHART_REF.replace("name: operator}\n  values", "name: elsewhere}\n  values"))
+    [info] = [f for f in validate([str(root)]).findings if f.rule == "knowledge-not-checked"]
+    assert "chartRef names OCIRepository elsewhere, which otelstack cannot follow here" in info.message
+
+
+def test_helm_itself_keeps_grafanas_generated_password_and_a_logs_exporter_is_no_tempo_client(tmp_path: Path):
+    """Seen in Flux and Terraform repos: Grafana installed by helm_release/HelmRelease (Helm's lookup keeps the Secret) was
+    an Argo CD error; a logs-only exporter to VictoriaLogs was compared with Tempo's Services."""
+    root = _tree(tmp_path, {
+        "grafana.tf": 'resource "helm_release" "grafana" {\n  name       = "grafana"\n  repository = "https://grafana.github.io/helm-charts"\n'
+                      '  chart      = "grafana"\n  version    = "8.10.4"\n  namespace  = "observability"\n}\n'
+                      'resource "helm_release" "tempo" {\n  name       = "tempo"\n  repository = "https://grafana.github.io/helm-charts"\n'
+                      '  chart      = "tempo"\n  version    = "1.24.1"\n  namespace  = "observability"\n}\n',
+        "collector.yaml": "apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata: {name: logs, namespace: observability}\n"
+                          "spec:\n  image: otel/opentelemetry-collector-contrib:0.113.0\n  config:\n"
+                          "    receivers: {otlp: {protocols: {grpc: {endpoint: 0.0.0.0:4317}}}}\n"
+                          "    exporters: {otlphttp/logs: {endpoint: 'http://victoria-logs-server.observability.svc.cluster.local:9428/insert/opentelemetry'}}\n"
+                          "    service: {pipelines: {logs: {receivers: [otlp], exporters: [otlphttp/logs]}}}\n",
+    })
+    rules = {f.rule for f in validate([str(root)]).findings if f.severity.value == "error"}
+    assert not rules & {"argocd-grafana-admin-password", "wiring-backend-endpoint"}
+
+
+def test_a_release_whose_chart_is_a_variable_is_said_not_checked(tmp_path: Path):
+    root = _tree(tmp_path, {"main.tf": 'variable "chart" {\n  type = string\n}\n'
+                                       'resource "helm_release" "otel" {\n  name       = "otel"\n'
+                                       '  repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"\n'
+                                       '  chart      = var.chart\n  version    = "0.122.0"\n}\n'})
+    [finding] = validate([str(root)], Options(only={"knowledge-not-checked"})).findings
+    assert finding.line == 7 and "the chart is known at apply time only (var.chart)" in finding.message

@@ -631,8 +631,8 @@ def test_what_terraform_applies_unseen_makes_whole_tree_questions_not_checked(tm
 
     assert severity('module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n') == "error: "
     assert severity('module "addons" {\n  source = "aws-ia/eks-blueprints-addons/aws"\n}\n') == (
-        "info: module.addons (aws-ia/eks-blueprints-addons/aws) is not read: what Terraform applies there is not visible here")
+        "info: module.addons (aws-ia/eks-blueprints-addons/aws) is not read: what it applies is not visible here")
     assert severity('resource "null_resource" "crds" {\n  provisioner "local-exec" {\n    command = "kubectl apply -f crds/"\n  }\n}\n') == (
-        "info: null_resource.crds runs kubectl or helm (local-exec): what Terraform applies there is not visible here")
+        "info: null_resource.crds runs kubectl or helm (local-exec): what it applies is not visible here")
     assert severity('resource "kubectl_manifest" "x" {\n  yaml_body = var.body\n}\nvariable "body" {}\n') == (
-        "info: kubectl_manifest.x: yaml_body is known at apply time only: what Terraform applies there is not visible here")
+        "info: kubectl_manifest.x: yaml_body is known at apply time only: what it applies is not visible here")

@@ -278,7 +278,7 @@ class Loader:
             self.guard(app.loc(), f"linking application {shown(app.label)}", self._link_app, app, by_dir)
         from otelstack.validate.loaders import flux
 
-        self.guard(Location(platform.root), "reading the values Flux HelmReleases take from ConfigMaps", flux.resolve_values_from, self)
+        self.guard(Location(platform.root), "reading what Flux HelmReleases take from other objects", flux.resolve, self)
         for obj in platform.objects:
             if obj.kind == "OpenTelemetryCollector" and str(obj.api_version).startswith("opentelemetry.io/"):
                 config = self.guard(obj.doc.location(), "reading the collector configuration", self._collector_config, obj)

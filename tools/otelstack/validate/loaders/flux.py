@@ -29,31 +29,48 @@ def is_release(api_version: str, kind: str) -> bool:
 def read_release(loader, obj: KubeObject) -> None:
     raw = obj.doc
     spec = raw.get(("spec",))
-    chart_spec = raw.get(("spec", "chart", "spec"))
-    if not isinstance(spec, dict) or not isinstance(chart_spec, dict) or not isinstance(chart_spec.get("chart"), str):
+    if not isinstance(spec, dict):
         return
+    chart_spec = raw.get(("spec", "chart", "spec"))
+    if isinstance(chart_spec, dict) and isinstance(chart_spec.get("chart"), str):
+        source_ref = chart_spec.get("sourceRef") if isinstance(chart_spec.get("sourceRef"), dict) else {}
+        repository = Unknown(f"{source_ref.get('kind', 'HelmRepository')} {source_ref.get('name', '?')} (Flux source)")
+        _add_release(loader, obj, chart_spec["chart"], chart_spec.get("version"), ("spec", "chart", "spec", "chart"),
+                     ("spec", "chart", "spec", "version"), repository)
+    elif isinstance(spec.get("chartRef"), dict):
+        loader.state.setdefault(CHART_REFS, []).append(obj)  # its source object may come later in the tree
+
+
+def _add_release(loader, obj: KubeObject, chart: str, version: Any, chart_path: tuple, version_path: tuple, repository: Any,
+                 version_doc: Located | None = None) -> None:
+    """The release as a Helm deployment of `chart` at `version` (written at `version_path` of
+    `version_doc`, the HelmRelease itself unless an OCIRepository says it)."""
+    raw = obj.doc
+    spec = raw.get(("spec",))
     name = raw.get(("metadata", "name"))
     target_namespace = spec.get("targetNamespace")
     namespace = target_namespace or raw.get(("metadata", "namespace"))
     release = spec.get("releaseName") or (f"{target_namespace}-{name}" if isinstance(target_namespace, str) and isinstance(name, str)
                                           and target_namespace else name)
-    source_ref = chart_spec.get("sourceRef") if isinstance(chart_spec.get("sourceRef"), dict) else {}
-    repository = Unknown(f"{source_ref.get('kind', 'HelmRepository')} {source_ref.get('name', '?')} (Flux source)")
-    source: dict[str, Any] = {"repoURL": repository, "chart": chart_spec["chart"], "helm": {"releaseName": release}}
-    if chart_spec.get("version") is not None:
-        source["targetRevision"] = chart_spec["version"]
+    source: dict[str, Any] = {"repoURL": repository, "chart": chart, "helm": {"releaseName": release}}
+    if version is not None:
+        source["targetRevision"] = version
     doc = Located({"metadata": {"name": name}, "spec": {"sources": [source], "destination": {"namespace": namespace}}}, raw.file)
     whole = raw.location(())
-    doc.locations.update({(): whole, ("spec",): raw.location(("spec",)), ("spec", "sources"): raw.location(("spec", "chart")),
-                          ("spec", "sources", 0): raw.location(("spec", "chart", "spec")), ("spec", "destination"): raw.location(("spec",))})
+    chart_at = chart_path[:-1]
+    doc.locations.update({(): whole, ("spec",): raw.location(("spec",)), ("spec", "sources"): raw.location(chart_at),
+                          ("spec", "sources", 0): raw.location(chart_at), ("spec", "destination"): raw.location(("spec",))})
     for target, written in ((("metadata", "name"), ("metadata", "name")),
-                            (("spec", "sources", 0, "chart"), ("spec", "chart", "spec", "chart")),
-                            (("spec", "sources", 0, "targetRevision"), ("spec", "chart", "spec", "version")),
+                            (("spec", "sources", 0, "chart"), chart_path),
                             (("spec", "sources", 0, "helm", "releaseName"), ("spec", "releaseName")),
                             (("spec", "destination", "namespace"), ("spec", "targetNamespace") if target_namespace else ("metadata", "namespace"))):
         if raw.get(written) is not None:
             doc.locations[target] = raw.location(written)
             doc.key_locations[target] = raw.key_location(written)
+    versioned = version_doc if version_doc is not None else raw
+    if versioned.get(version_path) is not None:
+        doc.locations[("spec", "sources", 0, "targetRevision")] = versioned.location(version_path)
+        doc.key_locations[("spec", "sources", 0, "targetRevision")] = versioned.key_location(version_path)
     if raw.get(("spec", "install", "createNamespace")) is True:
         doc.data["spec"]["syncPolicy"] = {"syncOptions": ["CreateNamespace=true"]}
         doc.locations[("spec", "syncPolicy", "syncOptions", 0)] = raw.location(("spec", "install", "createNamespace"))
@@ -79,6 +96,46 @@ def read_release(loader, obj: KubeObject) -> None:
 
 
 STATE = "flux-values-from"
+CHART_REFS = "flux-chart-refs"
+
+
+def resolve(loader) -> None:
+    """Once every object of the tree is read: releases by `chartRef`, then the valuesFrom ConfigMaps."""
+    resolve_chart_refs(loader)
+    resolve_values_from(loader)
+
+
+def resolve_chart_refs(loader) -> None:
+    """A release by `spec.chartRef` to an OCIRepository of the tree: the chart is the URL's last
+    segment, its version `ref.tag` (or the `ref.semver` range). Otherwise said not checked."""
+    from otelstack.validate.finding import Problem
+
+    pending = loader.state.pop(CHART_REFS, [])
+    if not pending:
+        return
+    sources = {(o.namespace, o.name): o for o in loader.platform.objects
+               if o.kind == "OCIRepository" and str(o.api_version).startswith("source.toolkit.fluxcd.io/")}
+    for obj in pending:
+        ref = obj.doc.get(("spec", "chartRef"))
+        namespace = ref.get("namespace") or obj.namespace
+        holder = sources.get((namespace, ref.get("name"))) or sources.get((None, ref.get("name"))) \
+            if ref.get("kind") == "OCIRepository" else None
+        url = holder.doc.get(("spec", "url")) if holder is not None else None
+        if not isinstance(url, str) or not url.startswith("oci://"):
+            loader.platform.load_problems.append(("knowledge-not-checked", Problem(
+                obj.doc.location(("spec", "chartRef")),
+                f"HelmRelease {obj.name}: its chartRef names {ref.get('kind')} {ref.get('name')}, which otelstack cannot follow "
+                "here (not in this tree, or not an OCI chart): its chart and values are not checked",
+                "validate the tree together with the source it names", not_checked=True)))
+            loader.platform.unseen_applied.append(f"HelmRelease {obj.name} (chartRef {ref.get('kind')} {ref.get('name')}) is not followed")
+            continue
+        registry, _, chart = url.rstrip("/").rpartition("/")
+        tag = holder.doc.get(("spec", "ref", "tag"))
+        semver = holder.doc.get(("spec", "ref", "semver"))
+        version, path = (tag, ("spec", "ref", "tag")) if tag is not None else (semver, ("spec", "ref", "semver"))
+        # the chart is known by its name, as with a HelmRepository (otelstack's data names the charts' HTTP repositories)
+        _add_release(loader, obj, chart, version, ("spec", "chartRef", "name"), path, Unknown(f"OCIRepository {holder.name} ({registry})"),
+                     version_doc=holder.doc)
 
 
 def resolve_values_from(loader) -> None:

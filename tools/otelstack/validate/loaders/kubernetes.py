@@ -74,6 +74,11 @@ def load_file(loader: Loader, file: SourceFile, template: bool = False) -> None:
             loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool"
                         if placeholder is not None else "a template that is not YAML before another tool renders it")
             return
+    if loaded.documents and all(isinstance(d.data, dict) and isinstance(d.data.get("sops"), dict)
+                                and str(d.data.get("kind", "")).startswith("ENC[") for d in loaded.documents):
+        del loader.platform.files[file.path]
+        loader.skip(file.path, "encrypted with SOPS down to its kind (decrypted where it is applied): not checked")
+        return
     tool = _tool_configuration(loaded.documents)
     if tool is not None and not loaded.problems:
         del loader.platform.files[file.path]

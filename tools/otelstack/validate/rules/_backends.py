@@ -195,6 +195,8 @@ def wanted_components(exporter: Exporter) -> list[str]:
     """The backends an exporter is meant for, from the pipelines it is in (Tempo for traces, ...)."""
     if exporter.protocol == "remote-write":
         return ["prometheus"]
+    if exporter.signals and not any(s in SIGNAL_COMPONENT for s in exporter.signals):
+        return []  # logs (or profiles) only: neither Tempo nor Prometheus is what it is meant for
     return sorted({SIGNAL_COMPONENT[s] for s in exporter.signals if s in SIGNAL_COMPONENT}) or ["tempo", "prometheus"]
 
 

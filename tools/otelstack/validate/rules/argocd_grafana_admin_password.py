@@ -26,8 +26,8 @@ ENV_OVERRIDES = ("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE
 
 def check(ctx: Context):
     for backend in backends(ctx):
-        if backend.component != "grafana" or backend.source.values_unknown:
-            continue
+        if backend.component != "grafana" or backend.source.values_unknown or backend.app.engine != "argocd":
+            continue  # Helm itself (helm_release, Flux) keeps the Secret through the chart's `lookup`
         values = backend.values
         data = values.data if values is not None else {}
         env = data.get("env") if isinstance(data.get("env"), dict) else {}

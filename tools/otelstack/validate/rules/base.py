@@ -165,7 +165,7 @@ class Context:
             first = next((item for item in applied if about and about in item), None) or \
                 next((item for item in applied if "module." in item), applied[0])
             more = f" (and {len(applied) - 1} more)" if len(applied) > 1 else ""
-            return f"{first}{more}: what Terraform applies there is not visible here"
+            return f"{first}{more}: what it applies is not visible here"
         if not unseen:
             return self._library_note(near)
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])

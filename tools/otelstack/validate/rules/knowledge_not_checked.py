@@ -43,8 +43,13 @@ def check(ctx: Context):
                       f"application {app.label}: {source.knowledge.title} chart {version} not checked: no data for it "
                       f"(otelstack's data covers {first} to {last}): its values are not checked",
                       "use a chart version the data covers, or regenerate the data (make data)")
+    yield from ctx.load_problems(ID)  # what the loaders could not follow (a Flux chartRef to a source not in the tree)
     for app in ctx.platform.applications:
         for source in app.sources:
+            if app.engine == "helm" and source.knowledge is None and is_unknown(source.chart):
+                yield Problem(app.loc(*source.base, "chart"), f"application {app.label}: the chart is known at apply time only "
+                                                              f"({source.chart.expression}): its values are not checked",
+                              "name the chart where the release is declared, or validate the module with what calls it")
             # (an ApplicationSet's template that could not be expanded says so itself: fleet-cannot-expand)
             if source.knowledge is not None and is_unknown(source.target_revision) and source.values is not None \
                     and app.origin != "appset-template":
