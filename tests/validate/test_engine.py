@@ -6,6 +6,8 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from helpers import replace_in, run_cli
 from otelstack.validate import Options, validate
 from otelstack.validate.rules import all_rules
@@ -13,15 +15,23 @@ from otelstack.validate.rules import all_rules
 CASES = Path(__file__).parent / "cases"
 
 
-def test_reference_deployment_golden():
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """The reference deployment as a tree of its own (inside this repository it would be a part of it)."""
+    tree = tmp_path_factory.mktemp("reference") / "reference"
+    shutil.copytree(CASES / "reference", tree)
+    return tree
+
+
+def test_reference_deployment_golden(reference: Path):
     """The reference deployment as written yields exactly the findings in expected.json."""
-    result = run_cli(["validate", str(CASES / "reference"), "--format", "json"])
+    result = run_cli(["validate", str(reference), "--format", "json"])
     assert result.code == 1
     assert json.loads(result.out) == json.loads((CASES / "reference/expected.json").read_text())
 
 
-def test_reference_deployment_names_each_silent_bug():
-    report = validate([str(CASES / "reference")])
+def test_reference_deployment_names_each_silent_bug(reference: Path):
+    report = validate([str(reference)])
     by_rule = {}
     for finding in report.findings:
         by_rule.setdefault(finding.rule, []).append(finding)
@@ -69,7 +79,7 @@ def test_findings_in_generated_files_point_back_to_the_stack(stack_repo: Path):
     assert all("generated from otelstack.yaml (environment" in f.hint for f in loopback)
 
 
-def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path):
+def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path, reference: Path):
     rule = next(r for r in all_rules() if r.id == "wiring-endpoint")
 
     def boom(ctx):
@@ -77,7 +87,7 @@ def test_a_crashing_rule_becomes_a_finding(monkeypatch, repo_root: Path):
         yield  # pragma: no cover
 
     monkeypatch.setattr(rule.module, "check", boom)
-    report = validate([str(CASES / "reference")])
+    report = validate([str(reference)])
     crash = [f for f in report.findings if f.rule == "internal-error"]
     assert len(crash) == 1 and "rule wiring-endpoint failed: ValueError: simulated bug" in crash[0].message
     assert any(f.rule == "beyla-git-tag-version" for f in report.findings), "other rules still ran"
@@ -131,7 +141,7 @@ def test_bad_configuration_is_a_usage_error(tmp_path: Path):
     assert run_cli(["validate", "--only", "no-such-rule", str(tmp_path / "tree")]).code == 2
 
 
-def test_exit_codes(tmp_path: Path):
+def test_exit_codes(tmp_path: Path, reference: Path):
     warn_only = tmp_path / "warn"
     warn_only.mkdir()
     (warn_only / "collector.yaml").write_text(
@@ -141,7 +151,7 @@ def test_exit_codes(tmp_path: Path):
         "    service: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}\n")
     assert run_cli(["validate", str(warn_only)]).code == 0
     assert run_cli(["validate", "--strict", str(warn_only)]).code == 1
-    assert run_cli(["validate", str(CASES / "reference")]).code == 1
+    assert run_cli(["validate", str(reference)]).code == 1
     assert run_cli(["validate", str(tmp_path / "missing")]).code == 2
 
 
@@ -155,8 +165,8 @@ def test_broken_files_give_findings_not_a_traceback(tmp_path: Path):
     assert "Traceback" not in result.err
 
 
-def test_json_contract(tmp_path: Path):
-    payload = json.loads(run_cli(["validate", str(CASES / "reference"), "--format", "json"]).out)
+def test_json_contract(tmp_path: Path, reference: Path):
+    payload = json.loads(run_cli(["validate", str(reference), "--format", "json"]).out)
     assert set(payload) == {"version", "findings", "skipped", "summary"} and payload["version"] == 1
     assert set(payload["summary"]) == {"error", "warning", "info", "files", "skipped"}
     # what was not read is named, with the reason (the golden file itself is no Kubernetes object)
@@ -168,11 +178,11 @@ def test_json_contract(tmp_path: Path):
         assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
 
 
-def test_sarif_output_validates_against_the_sarif_model(tmp_path: Path):
+def test_sarif_output_validates_against_the_sarif_model(tmp_path: Path, reference: Path):
     from sarif_pydantic import Sarif
 
     out = tmp_path / "report.sarif"
-    result = run_cli(["validate", str(CASES / "reference"), "--format", "sarif", "--output", str(out)])
+    result = run_cli(["validate", str(reference), "--format", "sarif", "--output", str(out)])
     assert result.code == 1 and "-> " in result.err
     payload = json.loads(out.read_text())
     log = Sarif.model_validate(payload)
@@ -188,9 +198,9 @@ def test_sarif_output_validates_against_the_sarif_model(tmp_path: Path):
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
 
 
-def test_junit_output(tmp_path: Path):
+def test_junit_output(tmp_path: Path, reference: Path):
     out = tmp_path / "report.xml"
-    run_cli(["validate", str(CASES / "reference"), "--format", "junit", "-o", str(out)])
+    run_cli(["validate", str(reference), "--format", "junit", "-o", str(out)])
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
     suite = root.find("testsuite")
@@ -201,8 +211,8 @@ def test_junit_output(tmp_path: Path):
     assert len(failures) == 10 and all(f.get("type") and f.get("message") for f in failures)
 
 
-def test_text_output_groups_by_file():
-    result = run_cli(["validate", str(CASES / "reference")])
+def test_text_output_groups_by_file(reference: Path):
+    result = run_cli(["validate", str(reference)])
     lines = result.out.splitlines()
     assert lines[0] == "collector.yaml"
     assert "main.tf" in lines
@@ -224,9 +234,9 @@ def test_every_rule_is_documented_with_examples():
         assert "Problematic" in rule.doc and "Correct" in rule.doc, rule.id
 
 
-def test_kubernetes_version_is_selectable(tmp_path: Path):
-    assert validate([str(CASES / "reference")], Options(kubernetes_version="1.28")).findings
-    result = run_cli(["validate", str(CASES / "reference"), "--kubernetes-version", "1.2"])
+def test_kubernetes_version_is_selectable(tmp_path: Path, reference: Path):
+    assert validate([str(reference)], Options(kubernetes_version="1.28")).findings
+    result = run_cli(["validate", str(reference), "--kubernetes-version", "1.2"])
     assert result.code == 2 and "no schemas for Kubernetes 1.2" in result.err
 
 

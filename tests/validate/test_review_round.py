@@ -200,3 +200,30 @@ def test_a_release_whose_chart_is_a_variable_is_said_not_checked(tmp_path: Path)
                                        '  chart      = var.chart\n  version    = "0.122.0"\n}\n'})
     [finding] = validate([str(root)], Options(only={"knowledge-not-checked"})).findings
     assert finding.line == 7 and "the chart is known at apply time only (var.chart)" in finding.message
+
+
+OPERATOR_APP = """apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: opentelemetry-operator, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://open-telemetry.github.io/opentelemetry-helm-charts, chart: opentelemetry-operator, targetRevision: 0.122.0}
+  destination: {server: https://kubernetes.default.svc, namespace: opentelemetry-operator-system}
+  syncPolicy: {syncOptions: [CreateNamespace=true]}
+"""
+
+
+def test_a_folder_of_a_repository_draws_no_conclusion_about_the_rest_of_it(tmp_path: Path):
+    """Seen in Flux home-ops repos: validating the operator's folder said nothing deploys cert-manager; the repository
+    deploys it in apps/cert-manager."""
+    root = _tree(tmp_path, {"apps/observability/operator.yaml": OPERATOR_APP,
+                            "apps/cert-manager/app.yaml": OPERATOR_APP.replace("opentelemetry-operator", "cert-manager")
+                            .replace("https://open-telemetry.github.io/opentelemetry-helm-charts", "https://charts.jetstack.io")
+                            .replace("0.122.0", "v1.16.2")})
+    only = Options(only={"operator-cert-manager"})
+    [part] = validate([str(root / "apps/observability")], only).findings
+    assert part.severity.value == "info" and "this run read apps/observability/ of its repository, not the rest of it" in part.message
+    assert validate([str(root)], only).findings == []
+    (root / "apps/cert-manager/app.yaml").unlink()
+    [whole] = validate([str(root)], only).findings
+    assert whole.severity.value == "error"

@@ -87,6 +87,26 @@ class Context:
             self._cache["unseen-content"] = cached
         return cached
 
+    def _part_of_repository(self) -> str:
+        """The PATHs are a part of a git repository: what the rest of it deploys (cert-manager, a
+        namespace, a Secret) is not visible, so whole-tree conclusions are not drawn."""
+        import os
+
+        cached = self._cache.get("part-of-repository")
+        if cached is not None:
+            return cached
+        top = os.path.abspath(self.platform.repository_top) if self.platform.repository_top else ""
+        root = os.path.abspath(self.platform.root)
+        note = ""
+        if top and root != top and root.startswith(top + os.sep):
+            outside = _deployable_outside(top, root)
+            if outside:
+                part = os.path.relpath(root, top).replace(os.sep, "/")
+                note = (f"this run read {part}/ of its repository, not the rest of it ({outside} and more): validate from the "
+                        "repository's top to see it all")
+        self._cache["part-of-repository"] = note
+        return note
+
     def _known_charts_only(self, source: AppSource) -> bool:
         """A folder holding a Helm chart without templates of its own, whose dependencies are all charts
         otelstack knows: what it deploys is those charts, which otelstack models."""
@@ -167,7 +187,7 @@ class Context:
             more = f" (and {len(applied) - 1} more)" if len(applied) > 1 else ""
             return f"{first}{more}: what it applies is not visible here"
         if not unseen:
-            return self._library_note(near)
+            return self._library_note(near) or self._part_of_repository()
         app, source = next(((a, s) for a, s in unseen if about and about in f"{a.label} {s.path}"), unseen[0])
         if app.engine == "helm":
             why = f"the chart {source.chart}"
@@ -223,3 +243,24 @@ def present(value: Any) -> bool:
 
 def where(app: Application, *path: Any) -> Location:
     return app.loc(*path)
+
+
+DEPLOYABLE = (".yaml", ".yml", ".tf", ".json", ".jsonnet")
+_SKIPPED_DIRS = {"node_modules", "vendor", "venv"}
+
+
+def _deployable_outside(top: str, root: str, budget: int = 20000) -> str:
+    """A file of the repository outside `root` that could deploy something (repository-relative), or ""."""
+    import os
+
+    seen = 0
+    for directory, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".") and d not in _SKIPPED_DIRS
+                       and os.path.join(directory, d) != root]
+        for name in sorted(filenames):
+            seen += 1
+            if name.endswith(DEPLOYABLE) and not name.startswith("."):
+                return os.path.relpath(os.path.join(directory, name), top).replace(os.sep, "/")
+        if seen > budget:
+            return ""
+    return ""
