@@ -27,6 +27,9 @@ _WHOLE = (
     re.compile(r"tpl\s+\(\s*toYaml\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)"),
     re.compile(r"(?:deepCopy|mustDeepCopy|toJson|toPrettyJson|toRawJson)\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)"),
 )
+# values put in a list with others and ranged over (`prepend .Values.x.extra .Values.x`): read through
+# an alias the scan cannot follow, so free-form
+_LISTED = re.compile(r"(?:prepend|append)\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
 _WITH = re.compile(r"with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?}}(.{0,200}?)\{\{-?\s*end", re.S)
 _HINT = re.compile(r"#\s*--\s*\(([A-Za-z\[\]/]+)\)")
 _HINT_TYPES = {"string": "string", "int": "integer", "integer": "integer", "bool": "boolean", "boolean": "boolean",
@@ -60,6 +63,8 @@ def snapshot(repo: UpstreamRepo, ref: str, path: str) -> Snapshot | None:
     references = {tuple(match.group(1)[1:].split(".")) for match in _REF.finditer(text)
                   if match.group(1).split(".")[1] != "Values"}
     whole = {tuple(match.group(1)[1:].split(".")) for pattern in _WHOLE for match in pattern.finditer(text)}
+    for match in _LISTED.finditer(text):
+        whole.update(tuple(group[1:].split(".")) for group in match.groups())
     for match in _WITH.finditer(text):
         if re.search(r"toYaml\s+\.\s|toYaml\s+\.\s*}}|toYaml\s+\.\s*\||tpl\s+\(toYaml\s+\.\)", match.group(2)):
             whole.add(tuple(match.group(1)[1:].split(".")))
