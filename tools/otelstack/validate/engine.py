@@ -12,7 +12,7 @@ from otelstack.errors import UsageError
 from otelstack.gitrepo import find_repository
 from otelstack.kubeschema import available_versions
 from otelstack.validate.config import Config, effective_severity, find_suppressions, level_of, load_config
-from otelstack.validate.finding import Finding, Problem, Report, Severity
+from otelstack.validate.finding import Finding, Problem, Report, Severity, listing
 from otelstack.validate.loaders import discover, loader
 from otelstack.validate.model import Platform
 from otelstack.validate.rules import all_rules, by_id
@@ -160,7 +160,6 @@ def run_rules(platform: Platform, options: Options, config=None) -> Report:
 _APPLICATION = re.compile(r"application (?P<name>[^\s:]+)(?: \(cluster (?P<cluster>[^)]+)\))?(?=:)")
 _INSTRUMENTATION = re.compile(r"Instrumentation (?P<name>[^\s:]+) \((?P<language>[^)]+)\)(?=:)")
 _COLLECTOR = re.compile(r"^collector (?P<name>[^\s:]+)(?: \((?P<unknown>namespace not known)\))?(?=:)")
-_LISTED = 4
 
 
 def merge_generated(findings) -> list[Finding]:
@@ -189,22 +188,16 @@ def merge_generated(findings) -> list[Finding]:
         names = [m[0][0] for m in members]
         seconds = [m[0][1] for m in members]
         if key[-3] == _INSTRUMENTATION.pattern:
-            label = f"Instrumentation {names[0]} ({_listing(seconds)})" if len(set(names)) == 1 else \
-                f"Instrumentations {_listing(names)} ({_listing(seconds)})"
+            label = f"Instrumentation {names[0]} ({listing(seconds)})" if len(set(names)) == 1 else \
+                f"Instrumentations {listing(names)} ({listing(seconds)})"
         elif key[-3] == _COLLECTOR.pattern:
             if len(set(seconds)) > 1:
                 names = [f"{name} ({second})" if second else name for name, second in zip(names, seconds)]
-            label = f"collectors {_listing(names)}" + (f" ({seconds[0]})" if len(set(seconds)) == 1 and seconds[0] else "")
+            label = f"collectors {listing(names)}" + (f" ({seconds[0]})" if len(set(seconds)) == 1 and seconds[0] else "")
         else:
-            label = f"applications {_listing(names)}" + (f" (clusters {_listing(seconds)})" if any(seconds) else "")
+            label = f"applications {listing(names)}" + (f" (clusters {listing(seconds)})" if any(seconds) else "")
         kept.append(replace(members[0][1], message=f"{prefix}{label}{suffix}"))
     return kept
-
-
-def _listing(items: list[str]) -> str:
-    if len(items) <= _LISTED:
-        return ", ".join(items)
-    return f"{', '.join(items[:_LISTED - 1])} and {len(items) - _LISTED + 1} more"
 
 
 def _finding(problem: Problem, rule: str, severity: Severity, platform: Platform) -> Finding:

@@ -81,3 +81,10 @@ class Report:
 
     def has(self, severity: Severity) -> bool:
         return any(f.severity == severity for f in self.findings)
+
+
+def listing(items: list[str], shown: int = 4) -> str:
+    """Names in a message: all of them up to `shown`, else the first ones and how many more."""
+    if len(items) <= shown:
+        return ", ".join(items)
+    return f"{', '.join(items[:shown - 1])} and {len(items) - shown + 1} more"

@@ -1,5 +1,6 @@
-"""What a container reads from the files its pod mounts: the ConfigMap key behind a path (Beyla's
-configuration file, a collector's --config)."""
+"""What a workload or release reads from other objects of the tree: the ConfigMap key behind a path
+its pod mounts (Beyla's configuration file, a collector's --config), the values a Flux HelmRelease
+takes from a ConfigMap."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ from otelstack.validate.model import KubeObject, load_embedded
 def config_maps_of(objects) -> dict:
     """(namespace, name) -> ConfigMap object of the tree."""
     return {(obj.namespace, obj.name): obj for obj in objects if obj.kind == "ConfigMap"}
+
+
+def named(index: dict, namespace, name) -> KubeObject | None:
+    """The object `namespace/name` of an index by (namespace, name); one written without a namespace is
+    applied into the namespace of what uses it (kubectl apply -n, a kustomization's namespace)."""
+    return index.get((namespace, name)) or index.get((None, name))
+
+
+def config_map_document(holder: KubeObject, key) -> Located | None:
+    """The YAML mapping under a ConfigMap's data key, located where it is written (a key kustomize made
+    from a file, in that file; one written inline, at its lines)."""
+    text = holder.doc.get(("data", key))
+    if not isinstance(text, str):
+        return None
+    loaded = load_embedded(text, holder.file, holder.doc.location(("data", key)))
+    return loaded.documents[0] if loaded.documents and isinstance(loaded.documents[0].data, dict) else None
 
 
 def mounted_config(obj: KubeObject, pod: tuple, container: dict, path: str, config_maps) -> tuple[Located | None, bool]:
@@ -35,14 +52,8 @@ def mounted_config(obj: KubeObject, pod: tuple, container: dict, path: str, conf
         for item in config_map.get("items") or []:
             if isinstance(item, dict) and item.get("path") == key:
                 key = item.get("key")
-        # a ConfigMap written without a namespace is applied beside the workload (kubectl apply -n)
-        holder = config_maps.get((obj.namespace, config_map.get("name"))) or config_maps.get((None, config_map.get("name")))
-        if holder is None or not isinstance(holder.doc.get(("data", key)), str):
-            return None, True
-        # a key kustomize made from a file is read in that file; one written inline, at its lines
-        loaded = load_embedded(holder.doc.get(("data", key)), holder.file, holder.doc.location(("data", key)))
-        if loaded.documents and isinstance(loaded.documents[0].data, dict):
-            return loaded.documents[0], False
-        return None, True
+        holder = named(config_maps, obj.namespace, config_map.get("name"))
+        document = config_map_document(holder, key) if holder is not None else None
+        return document, document is None
     return None, True
 

@@ -28,20 +28,28 @@ def is_collector_image(image: Any) -> bool:
     return components().distribution_of(repository) is not None
 
 
+POD = ("spec", "template", "spec")
+
+
+def collector_containers(objects: list[KubeObject]):
+    """(workload, container path, container) of every container running a collector image in a
+    workload of the tree (not one a Helm release renders: that is the chart's)."""
+    for obj in objects:
+        if obj.kind not in WORKLOADS or obj.deployers and any(d.engine == "helm" for d in obj.deployers):
+            continue
+        containers = obj.doc.get(POD + ("containers",))
+        for index, container in enumerate(containers if isinstance(containers, list) else []):
+            if isinstance(container, dict) and is_collector_image(container.get("image")):
+                yield obj, POD + ("containers", index), container
+
+
 def workload_collectors(objects: list[KubeObject], config_maps: dict) -> list[WorkloadCollector]:
     found = []
-    for obj in objects:
-        if obj.kind not in WORKLOADS:
-            continue
-        pod = ("spec", "template", "spec")
-        containers = obj.doc.get(pod + ("containers",))
-        for index, container in enumerate(containers if isinstance(containers, list) else []):
-            if not isinstance(container, dict) or not is_collector_image(container.get("image")):
-                continue
-            path = config_path(container)
-            config, _ = mounted_config(obj, pod, container, path, config_maps) if path else (None, True)
-            if config is not None:
-                found.append(WorkloadCollector(_view(obj, pod + ("containers", index), container), config, workload=obj))
+    for obj, where, container in collector_containers(objects):
+        path = config_path(container)
+        config, _ = mounted_config(obj, POD, container, path, config_maps) if path else (None, True)
+        if config is not None:
+            found.append(WorkloadCollector(_view(obj, where, container), config, workload=obj))
     return found
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from otelstack.source import Located, Path, Unknown
 from otelstack.validate.model import Application, KubeObject
+from otelstack.validate.mounts import config_map_document, config_maps_of, named
 
 API_GROUP = "helm.toolkit.fluxcd.io/"
 VALUES_PATH: Path = ("spec", "sources", 0, "helm", "valuesObject")
@@ -118,8 +119,7 @@ def resolve_chart_refs(loader) -> None:
     for obj in pending:
         ref = obj.doc.get(("spec", "chartRef"))
         namespace = ref.get("namespace") or obj.namespace
-        holder = sources.get((namespace, ref.get("name"))) or sources.get((None, ref.get("name"))) \
-            if ref.get("kind") == "OCIRepository" else None
+        holder = named(sources, namespace, ref.get("name")) if ref.get("kind") == "OCIRepository" else None
         url = holder.doc.get(("spec", "url")) if holder is not None else None
         if not isinstance(url, str) or not url.startswith("oci://"):
             loader.platform.load_problems.append(("knowledge-not-checked", Problem(
@@ -143,28 +143,23 @@ def resolve_values_from(loader) -> None:
     ConfigMap of the tree (its key read as YAML at its lines), the values are known; a Secret, a
     targetPath or a ConfigMap made elsewhere leaves them partly unknown."""
     from otelstack.validate.loaders.core import layer
-    from otelstack.validate.model import load_embedded
 
     pending = loader.state.pop(STATE, [])
     if not pending:
         return
-    config_maps = {(o.namespace, o.name): o for o in loader.platform.objects if o.kind == "ConfigMap"}
+    config_maps = config_maps_of(loader.platform.objects)
     for app, namespace, values_from, inline in pending:
         layers = []
         for item in values_from:
             if not isinstance(item, dict) or item.get("kind") != "ConfigMap" or item.get("targetPath") is not None:
                 break
-            holder = config_maps.get((namespace, item.get("name"))) or config_maps.get((None, item.get("name")))
-            key = item.get("valuesKey") or "values.yaml"
-            text = holder.doc.get(("data", key)) if holder is not None else None
-            if not isinstance(text, str):
-                if item.get("optional") is True and holder is None:
-                    continue  # Flux skips an optional source that is missing
+            holder = named(config_maps, namespace, item.get("name"))
+            if holder is None and item.get("optional") is True:
+                continue  # Flux skips an optional source that is missing
+            document = config_map_document(holder, item.get("valuesKey") or "values.yaml") if holder is not None else None
+            if document is None:
                 break
-            loaded = load_embedded(text, holder.file, holder.doc.location(("data", key)))
-            if not loaded.documents or not isinstance(loaded.documents[0].data, dict):
-                break
-            layers.append(loaded.documents[0])
+            layers.append(document)
         else:
             if inline is not None:
                 layers.append(inline)

@@ -245,21 +245,22 @@ def where(app: Application, *path: Any) -> Location:
     return app.loc(*path)
 
 
-DEPLOYABLE = (".yaml", ".yml", ".tf", ".json", ".jsonnet")
-_SKIPPED_DIRS = {"node_modules", "vendor", "venv"}
+REPOSITORY_DEPLOYABLE = DEPLOYABLE + (".tf",)  # what a repository applies: Argo CD's files and Terraform's
 
 
 def _deployable_outside(top: str, root: str, budget: int = 20000) -> str:
     """A file of the repository outside `root` that could deploy something (repository-relative), or ""."""
     import os
 
+    from otelstack.validate.loaders.discover import NOT_CONFIGURATION
+
     seen = 0
     for directory, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".") and d not in _SKIPPED_DIRS
+        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".") and d not in NOT_CONFIGURATION
                        and os.path.join(directory, d) != root]
         for name in sorted(filenames):
             seen += 1
-            if name.endswith(DEPLOYABLE) and not name.startswith("."):
+            if name.endswith(REPOSITORY_DEPLOYABLE) and not name.startswith("."):
                 return os.path.relpath(os.path.join(directory, name), top).replace(os.sep, "/")
         if seen > budget:
             return ""

@@ -23,7 +23,7 @@ Correct:
 """
 
 from otelstack.source import is_unknown
-from otelstack.validate.finding import Problem
+from otelstack.validate.finding import Problem, listing
 from otelstack.validate.rules._collector import configs
 from otelstack.validate.rules._component_config import unchecked_settings
 from otelstack.validate.rules._beyla import deployments
@@ -98,7 +98,7 @@ def check(ctx: Context):
         reasons: dict[str, list[str]] = {}
         for item in items:
             reasons.setdefault(item.reason, []).append(f"{item.section[:-1]} {item.name.split('/', 1)[0]}")
-        why = "; ".join(f"{_listing(kinds)}: {reason}" for reason, kinds in reasons.items())
+        why = "; ".join(f"{listing(kinds)}: {reason}" for reason, kinds in reasons.items())
         yield Problem(first.config.key_location((first.section, first.name)),
                       f"collector {first.collector.label}: settings not checked (collector {first.release}) of {why}",
                       "review their settings against each component's README for this release")
@@ -121,33 +121,22 @@ def check(ctx: Context):
                           "pin a Beyla release (an image tag)")
 
 
-def _listing(items: list[str], shown: int = 4) -> str:
-    return ", ".join(items) if len(items) <= shown else f"{', '.join(items[:shown - 1])} and {len(items) - shown + 1} more"
-
-
 def _collector_workloads(ctx: Context):
     """A collector run as a hand-written workload whose configuration otelstack could not read: said not
     checked, with why (one it could read is a collector like any other)."""
     from otelstack.validate.model import WorkloadCollector
-    from otelstack.validate.workload_collectors import WORKLOADS, config_path, is_collector_image
+    from otelstack.validate.workload_collectors import collector_containers, config_path
 
     modelled = {(id(c.workload), c.obj.doc.location(("spec", "image"))) for c in ctx.platform.collectors if isinstance(c, WorkloadCollector)}
-    for obj in ctx.platform.objects:
-        if obj.kind not in WORKLOADS or obj.deployers and any(d.engine == "helm" for d in obj.deployers):
+    for obj, container_path, container in collector_containers(ctx.platform.objects):
+        where = obj.doc.location(container_path + ("image",))
+        if (id(obj), where) in modelled:
             continue
-        pod = ("spec", "template", "spec")
-        containers = obj.doc.get(pod + ("containers",))
-        for index, container in enumerate(containers if isinstance(containers, list) else []):
-            if not isinstance(container, dict) or not is_collector_image(container.get("image")):
-                continue
-            where = obj.doc.location(pod + ("containers", index, "image"))
-            if (id(obj), where) in modelled:
-                continue
-            path = config_path(container)
-            if path is None:
-                why = "its --config names no single file of the pod (a default, several files, or an env:/http: source)"
-            else:
-                why = f"{path} is not read from a ConfigMap of the tree (a Secret, another volume, or a ConfigMap made elsewhere)"
-            yield Problem(where, f"{obj.kind} {obj.name}: runs the OpenTelemetry Collector ({container.get('image')}); its configuration is "
-                                 f"not checked: {why}",
-                          "mount the configuration from a ConfigMap in the tree, or deploy the collector as an OpenTelemetryCollector")
+        path = config_path(container)
+        if path is None:
+            why = "its --config names no single file of the pod (a default, several files, or an env:/http: source)"
+        else:
+            why = f"{path} is not read from a ConfigMap of the tree (a Secret, another volume, or a ConfigMap made elsewhere)"
+        yield Problem(where, f"{obj.kind} {obj.name}: runs the OpenTelemetry Collector ({container.get('image')}); its configuration is "
+                             f"not checked: {why}",
+                      "mount the configuration from a ConfigMap in the tree, or deploy the collector as an OpenTelemetryCollector")

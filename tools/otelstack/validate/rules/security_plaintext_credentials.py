@@ -36,8 +36,8 @@ REFERENCE = re.compile(r"^\$\{(env:)?[A-Za-z_][A-Za-z0-9_]*\}$")
 ABOUT_A_CREDENTIAL = re.compile(r"(^(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|IGNORE)_|_(FILE|PATH|DIR|NAME|REF|TTL|TIMEOUT|EXPIRY|"
                                 r"EXPIRATION|LENGTH|SIZE|ENABLED|DISABLED|REQUIRED|TYPE|MODE|URL|URI|ENDPOINT|HEADER|LIFETIME|DURATION)$)",
                                 re.IGNORECASE)
-# Values no credential is: a flag, an absolute path, SOPS ciphertext.
-NOT_A_CREDENTIAL = re.compile(r"^(true|false|yes|no|on|off|y|n|enabled|disabled|none|null|/\S*|ENC\[[A-Z0-9_]+,data:.*\])$", re.IGNORECASE)
+# Values no credential is: a flag, an absolute path. (SOPS ciphertext: SOPS_CIPHERTEXT.)
+NOT_A_CREDENTIAL = re.compile(r"^(true|false|yes|no|on|off|y|n|enabled|disabled|none|null|/\S*)$", re.IGNORECASE)
 SOPS_CIPHERTEXT = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
 
 
