@@ -98,6 +98,14 @@ class Located:
     def get(self, path: Path, default: Any = None) -> Any:
         return get_path(self.data, path, default)
 
+    def graft(self, path: Path, other: "Located") -> None:
+        """Take `other`'s positions for its data placed at `path` of this document (the data is the
+        caller's to place)."""
+        path = tuple(path)
+        for table, target in ((other.locations, self.locations), (other.key_locations, self.key_locations)):
+            for p, loc in table.items():
+                target[path + p] = loc
+
     def sub(self, path: Path) -> "Located":
         """A view of one subtree; its locations are re-keyed relative to `path`."""
         path = tuple(path)

@@ -208,10 +208,7 @@ class Loader:
                               ("spec", "sources", 0, "targetRevision"): start, ("spec", "destination"): start})
         if values is not None:
             source["helm"]["valuesObject"] = values.data
-            base = ("spec", "sources", 0, "helm", "valuesObject")
-            for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
-                for path, location in table.items():
-                    target[base + path] = location
+            doc.graft(("spec", "sources", 0, "helm", "valuesObject"), values)
         app = Application(declared.release, doc, "config", file, address=f"helmValues {file.path}", engine="helm")
         self.add_application(app)
         if values is None:

@@ -79,9 +79,7 @@ def _add_release(loader, obj: KubeObject, chart: str, version: Any, chart_path: 
     if isinstance(values, dict):
         located = raw.sub(("spec", "values"))
         source["helm"]["valuesObject"] = located.data
-        for table, target in ((located.locations, doc.locations), (located.key_locations, doc.key_locations)):
-            for path, location in table.items():
-                target[VALUES_PATH + path] = location
+        doc.graft(VALUES_PATH, located)
     app = Application(name=name, doc=doc, origin="yaml", file=obj.file, address=f"HelmRelease/{name}", engine="helm", obj=obj)
     loader.add_application(app)
     if values is not None and not isinstance(values, dict):

@@ -152,9 +152,7 @@ def _add_chart_deployment(loader: Loader, item: Input, chart: Located, values_do
     file: SourceFile = loader.platform.files[chart.file]
     if values is not None:
         source.setdefault("helm", {})["valuesObject"] = values.data
-        for table, into in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
-            for path, location in table.items():
-                into[base + ("helm", "valuesObject") + path] = location
+        doc.graft(base + ("helm", "valuesObject"), values)
         file = loader.platform.files[values.file]
     app = Application(name, doc, "helm-chart", file, address=f"chart {item.display}", engine="helm")
     loader.add_application(app)

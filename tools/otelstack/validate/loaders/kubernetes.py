@@ -70,19 +70,16 @@ def load_file(loader: Loader, file: SourceFile, template: bool = False) -> None:
     if loaded.problems:
         placeholder = template_placeholder(file.text, loaded.problems)
         if placeholder is not None or template:
-            del loader.platform.files[file.path]
-            loader.skip(file.path, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool"
-                        if placeholder is not None else "a template that is not YAML before another tool renders it")
+            _not_read(loader, file, f"a template: YAML only once its placeholders ({placeholder}) are filled in by another tool"
+                      if placeholder is not None else "a template that is not YAML before another tool renders it")
             return
     if loaded.documents and all(isinstance(d.data, dict) and isinstance(d.data.get("sops"), dict)
                                 and str(d.data.get("kind", "")).startswith("ENC[") for d in loaded.documents):
-        del loader.platform.files[file.path]
-        loader.skip(file.path, "encrypted with SOPS down to its kind (decrypted where it is applied): not checked")
+        _not_read(loader, file, "encrypted with SOPS down to its kind (decrypted where it is applied): not checked")
         return
     tool = _tool_configuration(loaded.documents)
     if tool is not None and not loaded.problems:
-        del loader.platform.files[file.path]
-        loader.skip(file.path, f"a {tool} configuration (what that tool deploys is not read): not checked")
+        _not_read(loader, file, f"a {tool} configuration (what that tool deploys is not read): not checked")
         return
     loader.yaml_cache[file.fs_path] = loaded
     for problem in loaded.problems:
@@ -90,6 +87,12 @@ def load_file(loader: Loader, file: SourceFile, template: bool = False) -> None:
         loader.problem(rule, problem.location, problem.message)
     for index, doc in enumerate(loaded.documents):
         loader.guard(doc.location(), f"reading document {index + 1} of {file.path}", add_document, loader, file, index, doc)
+
+
+def _not_read(loader: Loader, file: SourceFile, reason: str) -> None:
+    """A file that holds no object to check: out of the report's files, listed as not read."""
+    del loader.platform.files[file.path]
+    loader.skip(file.path, reason)
 
 
 def add_document(loader: Loader, file: SourceFile, index: int, doc: Located) -> KubeObject | None:

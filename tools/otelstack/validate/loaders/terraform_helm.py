@@ -56,9 +56,7 @@ def read_release(res: Resource) -> None:
     values, unknown = _values(res)
     if values is not None and (values.data or values.locations):
         source["helm"]["valuesObject"] = values.data
-        for table, target in ((values.locations, doc.locations), (values.key_locations, doc.key_locations)):
-            for path, loc in table.items():
-                target[VALUES_PATH + path] = loc
+        doc.graft(VALUES_PATH, values)
     app = Application(name=name, doc=doc, origin="terraform", file=res.file, address=res.address,
                       wait=data.get("wait", True), raw=raw, engine="helm")
     res.loader.add_application(app)

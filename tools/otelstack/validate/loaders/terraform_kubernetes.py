@@ -121,9 +121,7 @@ def materialize(res: Resource, doc: Located) -> Located:
             if not found:
                 return Unknown("yamldecode(...)")
             decoded, _ = found[0]
-            for table, target in ((decoded.locations, doc.locations), (decoded.key_locations, doc.key_locations)):
-                for sub_path, loc in table.items():
-                    target[path + sub_path] = loc
+            doc.graft(path, decoded)
             return decoded.data
         return value
 
